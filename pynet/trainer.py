@@ -1,0 +1,189 @@
+"""``Trainer``: mini-batch training with progress callbacks, stopping and divergence checks."""
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .optimizers import make_optimizer
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite; the network was put back to its last good weights."""
+
+
+@dataclass
+class StepInfo:
+    """What the trainer reports after each step (and, with accuracies, after each epoch)."""
+
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    loss: float
+    train_acc: float | None = None
+    test_acc: float | None = None
+    elapsed: float = 0.0
+
+
+@dataclass
+class TrainResult:
+    """How a run ended: ``reason`` is ``"finished"``, ``"stopped"`` or ``"diverged"``."""
+
+    reason: str
+    message: str
+    steps: int
+    epochs: int
+    final_test_acc: float | None = None
+    seconds: float = 0.0
+    history: dict = field(default_factory=dict)
+
+
+class Trainer:
+    """Trains ``network`` with mini-batches, as the book's ``common/trainer.py`` does.
+
+    An epoch is one shuffled pass over the training set without replacement (the last batch
+    may be smaller), so every sample is seen once per epoch. After every epoch the train and
+    test accuracy are measured on ``evaluate_sample_num_per_epoch`` samples (all when
+    ``None``); after the run, on the whole test set.
+
+    ``on_step(StepInfo)`` and ``on_epoch(StepInfo)`` let a UI stream progress;
+    ``should_stop()`` is polled before every step (the page's Stop button), as is
+    ``request_stop()``. A NaN/inf loss ends the run with reason ``"diverged"`` and puts back
+    the weights of the last step whose loss was finite.
+    """
+
+    def __init__(
+        self,
+        network,
+        x_train: np.ndarray,
+        t_train: np.ndarray,
+        x_test: np.ndarray,
+        t_test: np.ndarray,
+        epochs: int = 20,
+        mini_batch_size: int = 100,
+        optimizer: str = "sgd",
+        optimizer_param: dict | None = None,
+        evaluate_sample_num_per_epoch: int | None = None,
+        seed: int | None = None,
+        on_step: Callable[[StepInfo], None] | None = None,
+        on_epoch: Callable[[StepInfo], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
+            raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
+        if (
+            isinstance(mini_batch_size, bool)
+            or not isinstance(mini_batch_size, int)
+            or mini_batch_size <= 0
+        ):
+            raise ValueError(f"batch size must be a positive whole number, got {mini_batch_size!r}")
+        if len(x_train) != len(t_train) or len(x_test) != len(t_test):
+            raise ValueError("each image needs exactly one label")
+        if len(x_train) == 0:
+            raise ValueError("there are no training samples")
+        self.network = network
+        self.x_train, self.t_train = x_train, t_train
+        self.x_test, self.t_test = x_test, t_test
+        self.epochs = epochs
+        self.batch_size = min(mini_batch_size, len(x_train))
+        self.optimizer = make_optimizer(optimizer, **(optimizer_param or {}))
+        self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
+        self.rng = np.random.default_rng(seed)
+        self.on_step = on_step
+        self.on_epoch = on_epoch
+        self.should_stop = should_stop
+        self._stop_requested = False
+        self.steps_per_epoch = math.ceil(len(x_train) / self.batch_size)
+        self.train_loss_list: list[float] = []
+        self.train_acc_list: list[float] = []
+        self.test_acc_list: list[float] = []
+
+    def request_stop(self) -> None:
+        """Ask the run to end cleanly after the current step."""
+        self._stop_requested = True
+
+    def _stopping(self) -> bool:
+        return self._stop_requested or bool(self.should_stop and self.should_stop())
+
+    def _sample_accuracy(self, x: np.ndarray, t: np.ndarray) -> float:
+        n = self.evaluate_sample_num_per_epoch
+        if n is not None and n < len(x):
+            idx = self.rng.choice(len(x), n, replace=False)
+            x, t = x[idx], t[idx]
+        return self.network.accuracy(x, t)
+
+    def train_step(self, batch_idx: np.ndarray) -> float:
+        """One step on the samples ``batch_idx``: forward, backward, update; returns the loss."""
+        loss, grads = self.network.loss_and_gradient(
+            self.x_train[batch_idx], self.t_train[batch_idx]
+        )
+        if math.isfinite(loss):
+            self._last_good = self.network.get_state()
+            self.optimizer.update(self.network.params, grads)
+        return loss
+
+    def train(self) -> TrainResult:
+        """Run all epochs (or until stopped or diverged) and say how the run ended."""
+        start = time.perf_counter()
+        self._last_good = self.network.get_state()
+        step = 0
+        reason, message = "finished", f"trained {self.epochs} epochs"
+        for epoch in range(1, self.epochs + 1):
+            order = self.rng.permutation(len(self.x_train))
+            for i in range(self.steps_per_epoch):
+                if self._stopping():
+                    reason, message = "stopped", f"stopped after {step} steps"
+                    break
+                loss = self.train_step(order[i * self.batch_size : (i + 1) * self.batch_size])
+                step += 1
+                if not math.isfinite(loss):
+                    self.network.set_state(self._last_good)
+                    reason = "diverged"
+                    message = (
+                        f"the loss became {loss} at step {step} (epoch {epoch}); the weights are "
+                        "back to those of the last finite loss. Try a smaller learning rate."
+                    )
+                    break
+                self.train_loss_list.append(loss)
+                if self.on_step:
+                    self.on_step(
+                        StepInfo(
+                            epoch,
+                            step,
+                            self.steps_per_epoch,
+                            loss,
+                            elapsed=time.perf_counter() - start,
+                        )
+                    )
+            if reason != "finished":
+                break
+            self.train_acc_list.append(self._sample_accuracy(self.x_train, self.t_train))
+            self.test_acc_list.append(self._sample_accuracy(self.x_test, self.t_test))
+            if self.on_epoch:
+                self.on_epoch(
+                    StepInfo(
+                        epoch,
+                        step,
+                        self.steps_per_epoch,
+                        self.train_loss_list[-1],
+                        self.train_acc_list[-1],
+                        self.test_acc_list[-1],
+                        time.perf_counter() - start,
+                    )
+                )
+        final = self.network.accuracy(self.x_test, self.t_test) if len(self.x_test) else None
+        return TrainResult(
+            reason,
+            message,
+            step,
+            len(self.train_acc_list),
+            final,
+            time.perf_counter() - start,
+            {
+                "loss": self.train_loss_list,
+                "train_acc": self.train_acc_list,
+                "test_acc": self.test_acc_list,
+            },
+        )

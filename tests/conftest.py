@@ -1,0 +1,13 @@
+"""Shared fixtures: MNIST when build.py has fetched it."""
+
+import pytest
+
+from pynet.data import default_data_dir, load_mnist
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """MNIST as uint8 images (60000×784) and index labels; built by `python3 build.py`."""
+    if not (default_data_dir() / "t10k-labels-idx1-ubyte").exists():
+        pytest.fail(f"MNIST is not in {default_data_dir()}: run `python3 build.py` first")
+    return load_mnist(normalize=False)
