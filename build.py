@@ -75,7 +75,7 @@ DEFAULT_MODEL = {
     "optimizer": "adam",
     "lr": 0.001,
     "epochs": 10,
-    "mini_batch_size": 100,
+    "mini_batch_size": 50,
     "seed": 0,
 }
 MIN_DEFAULT_ACCURACY = 0.975

@@ -125,7 +125,15 @@ class Trainer:
         return loss
 
     def train(self) -> TrainResult:
-        """Run all epochs (or until stopped or diverged) and say how the run ended."""
+        """Run all epochs (or until stopped or diverged) and say how the run ended.
+
+        Overflow warnings are silenced: a diverging run overflows by nature, and the trainer
+        reports divergence itself, in words.
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._train()
+
+    def _train(self) -> TrainResult:
         start = time.perf_counter()
         self._last_good = self.network.get_state()
         step = 0

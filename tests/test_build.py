@@ -1,0 +1,102 @@
+"""build.py's own logic: verification, the restricted unpickler, the offline check, serving."""
+
+import importlib.util
+import io
+import os
+import pickle
+import threading
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Loaded by path: the name `build` belongs to the PyPA build tool.
+_spec = importlib.util.spec_from_file_location("site_build", ROOT / "build.py")
+site_build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(site_build)
+
+
+def test_a_hash_mismatch_stops_the_build_naming_file_and_hashes():
+    expected = "0" * 64
+    with pytest.raises(site_build.BuildError) as error:
+        site_build.verify_sha256("numpy-2.0.2.whl", b"tampered", expected)
+    message = str(error.value)
+    assert "numpy-2.0.2.whl: sha256 mismatch" in message
+    assert f"expected {expected}" in message
+    assert f"actual   {site_build.sha256_of(b'tampered')}" in message
+
+
+def test_the_unpickler_loads_numpy_arrays():
+    arrays = (np.arange(6, dtype=np.float32).reshape(2, 3), np.array([1, 2], dtype=np.int64))
+    loaded = site_build.load_arrays_pickle(pickle.dumps(arrays, protocol=3))
+    assert all(np.array_equal(a, b) for a, b in zip(arrays, loaded, strict=True))
+
+
+@pytest.mark.parametrize("payload", [
+    (os.system, ("echo pwned",)),
+    (eval, ("1+1",)),
+    (np.load, ("x.npy",)),
+])
+def test_the_unpickler_refuses_any_other_callable(payload):
+    class Hostile:
+        def __reduce__(self):
+            return payload
+
+    with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
+        site_build.load_arrays_pickle(pickle.dumps(Hostile(), protocol=2))
+
+
+def test_the_offline_check_finds_external_urls(tmp_path):
+    (tmp_path / "ok.js").write_text(
+        'const svg = "http://www.w3.org/2000/svg"; fetch("./data/x.gz"); "http://127.0.0.1:8000/"')
+    assert site_build.offline_violations(tmp_path) == []
+    (tmp_path / "bad.html").write_text('<script src="https://cdn.example.org/lib.js"></script>')
+    assert site_build.offline_violations(tmp_path) == ["bad.html: https://cdn.example.org/lib.js"]
+
+
+def test_vendor_urls_are_pointed_at_our_own_origin():
+    text = 'module:(e)=>`https://cdn.jsdelivr.net/pyodide/v${e}/full/pyodide.mjs`,ns="http://www.w3.org/2000/svg"'
+    out = site_build._neutralise_urls(text)
+    assert "jsdelivr.net/pyodide" in out and "https://" not in out
+    assert "http://www.w3.org/2000/svg" in out
+
+
+def test_built_dist_refers_to_no_other_host():
+    if not (site_build.DIST / "index.html").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py` first")
+    assert site_build.offline_violations(site_build.DIST) == []
+
+
+def test_server_sends_isolation_headers_and_mime_types(tmp_path):
+    (tmp_path / "a.mjs").write_text("export {}")
+    (tmp_path / "b.wasm").write_bytes(b"\0asm")
+    server = site_build.make_server("127.0.0.1", 0, tmp_path)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with urllib.request.urlopen(f"{base}/a.mjs") as response:
+            assert response.headers["Content-Type"] == "text/javascript"
+            assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+            assert response.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
+            assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+        with urllib.request.urlopen(f"{base}/b.wasm") as response:
+            assert response.headers["Content-Type"] == "application/wasm"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_mnist_idx_files_are_rebuilt_from_the_pickle_layout():
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (5, 784)).astype(np.uint8)
+    labels = np.arange(5)
+    split = (pixels.astype(np.float32) / 256, labels)
+    pickled = pickle.dumps((split, split, split), protocol=3)
+    files = site_build.mnist_idx_from_pickle(pickled)
+    from pynet.data import parse_idx
+
+    assert np.array_equal(parse_idx(files["train-images-idx3-ubyte"]).reshape(-1, 784)[:5], pixels)
+    assert parse_idx(files["train-labels-idx1-ubyte"]).tolist() == [0, 1, 2, 3, 4] * 2
+    assert io.BytesIO(files["t10k-images-idx3-ubyte"]).read(4) == b"\x00\x00\x08\x03"
