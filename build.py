@@ -88,6 +88,10 @@ VENDOR_FILES = [
     ("katex/dist/fonts", "vendor/katex/fonts"),
     ("@pyscript/core/dist", "pyscript"),
 ]
+#: The main thread runs MicroPython (fast to load); the worker runs Pyodide with numpy.
+MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
+#: Modules the worker imports besides its entry point, engine.py.
+WORKER_MODULES = ["plan.py"]
 #: XML namespace names are identifiers, not addresses anything connects to.
 XML_NAMESPACES = ("http://www.w3.org/",)
 URL_PATTERN = re.compile(r"\b(?:https?|wss?)://[^\s\"'`)<>\\]+")
@@ -503,6 +507,10 @@ def copy_vendor(src: Path, dst: Path) -> None:
 
 
 def assemble(pyodide_dist: Path | None) -> None:
+    # Start from an empty dist/ but for the compressed MNIST, which takes seconds to redo.
+    for path in DIST.glob("*") if DIST.exists() else []:
+        if path.name != "data":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     with step("npm packages") as s:
         s.result = npm_install()
     with step("Pyodide runtime") as s:
@@ -537,11 +545,16 @@ def assemble(pyodide_dist: Path | None) -> None:
                     target = DIST / path.relative_to(folder)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, target)
+        (DIST / "micropython").mkdir(exist_ok=True)
+        for name in ("micropython.mjs", "micropython.wasm"):
+            copy_vendor(NODE_MODULES / MICROPYTHON / name, DIST / "micropython" / name)
+        # The worker's config names the wheel by its content-hashed folder (see above).
         config = {
             "interpreter": "./pyodide/pyodide.mjs",
             "packages": ["numpy", f"./wheels/{wheel.parent.name}/{wheel.name}"],
+            "files": {f"./{name}": f"./{name}" for name in WORKER_MODULES},
         }
-        (DIST / "pyscript.json").write_text(json.dumps(config, indent=1))
+        (DIST / "engine.json").write_text(json.dumps(config, indent=1))
         s.result = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
     with step("offline check") as s:
         violations = offline_violations(DIST)

@@ -37,6 +37,7 @@ class TrainResult:
     epochs: int
     final_test_acc: float | None = None
     seconds: float = 0.0
+    step_seconds: float = 0.0
     history: dict = field(default_factory=dict)
 
 
@@ -135,6 +136,7 @@ class Trainer:
 
     def _train(self) -> TrainResult:
         start = time.perf_counter()
+        step_seconds = 0.0
         self._last_good = self.network.get_state()
         step = 0
         reason, message = "finished", f"trained {self.epochs} epochs"
@@ -144,7 +146,9 @@ class Trainer:
                 if self._stopping():
                     reason, message = "stopped", f"stopped after {step} steps"
                     break
+                step_start = time.perf_counter()
                 loss = self.train_step(order[i * self.batch_size : (i + 1) * self.batch_size])
+                step_seconds += time.perf_counter() - step_start
                 step += 1
                 if not math.isfinite(loss):
                     self.network.set_state(self._last_good)
@@ -156,42 +160,19 @@ class Trainer:
                     break
                 self.train_loss_list.append(loss)
                 if self.on_step:
-                    self.on_step(
-                        StepInfo(
-                            epoch,
-                            step,
-                            self.steps_per_epoch,
-                            loss,
-                            elapsed=time.perf_counter() - start,
-                        )
-                    )
+                    elapsed = time.perf_counter() - start
+                    self.on_step(StepInfo(epoch, step, self.steps_per_epoch, loss, elapsed=elapsed))
             if reason != "finished":
                 break
             self.train_acc_list.append(self._sample_accuracy(self.x_train, self.t_train))
             self.test_acc_list.append(self._sample_accuracy(self.x_test, self.t_test))
             if self.on_epoch:
-                self.on_epoch(
-                    StepInfo(
-                        epoch,
-                        step,
-                        self.steps_per_epoch,
-                        self.train_loss_list[-1],
-                        self.train_acc_list[-1],
-                        self.test_acc_list[-1],
-                        time.perf_counter() - start,
-                    )
-                )
+                info = StepInfo(epoch, step, self.steps_per_epoch, self.train_loss_list[-1],
+                                self.train_acc_list[-1], self.test_acc_list[-1],
+                                time.perf_counter() - start)
+                self.on_epoch(info)
         final = self.network.accuracy(self.x_test, self.t_test) if len(self.x_test) else None
-        return TrainResult(
-            reason,
-            message,
-            step,
-            len(self.train_acc_list),
-            final,
-            time.perf_counter() - start,
-            {
-                "loss": self.train_loss_list,
-                "train_acc": self.train_acc_list,
-                "test_acc": self.test_acc_list,
-            },
-        )
+        history = {"loss": self.train_loss_list, "train_acc": self.train_acc_list,
+                   "test_acc": self.test_acc_list}
+        return TrainResult(reason, message, step, len(self.train_acc_list), final,
+                           time.perf_counter() - start, step_seconds, history)

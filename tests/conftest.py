@@ -1,5 +1,8 @@
 """Shared fixtures: MNIST when build.py has fetched it."""
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from pynet.data import default_data_dir, load_mnist
@@ -11,3 +14,7 @@ def mnist():
     if not (default_data_dir() / "t10k-labels-idx1-ubyte").exists():
         pytest.fail(f"MNIST is not in {default_data_dir()}: run `python3 build.py` first")
     return load_mnist(normalize=False)
+
+
+# The worker's modules (web/plan.py) are plain Python over pynet: test them natively too.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))

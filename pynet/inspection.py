@@ -1,0 +1,107 @@
+"""What the page shows about a network, as plain numbers and RGBA images.
+
+The layer inspector, the probability bars, the saliency map and the first-layer weight
+tiles are all computed here from a real forward and backward pass, so the page only draws
+them. Images are (height, width, 4) uint8 RGBA arrays, ready for a canvas ``ImageData``.
+"""
+
+import numpy as np
+
+from .functions import softmax
+from .network import MultiLayerNet
+
+#: How many bins each histogram has.
+BINS = 30
+
+
+def describe(values: np.ndarray, bins: int = BINS) -> dict:
+    """Mean, std, min, max, L2 norm and a histogram of ``values``."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    low, high = float(values.min()), float(values.max())
+    if low == high:  # a histogram needs a range: centre a tiny one on the single value
+        low, high = low - 0.5, high + 0.5
+    counts, edges = np.histogram(values, bins=bins, range=(low, high))
+    return {
+        "mean": float(values.mean()),
+        "std": float(values.std()),
+        "min": float(values.min()),
+        "max": float(values.max()),
+        "norm": float(np.linalg.norm(values)),
+        "counts": counts.tolist(),
+        "edges": edges.tolist(),
+    }
+
+
+def layer_kind(name: str) -> str:
+    """``"Affine"`` for ``"Affine2"``: the layer's class, which selects its formula."""
+    return name.rstrip("0123456789")
+
+
+def summarize_trace(trace: dict, bins: int = BINS) -> dict:
+    """The layer inspector's data from ``MultiLayerNet.backward_trace``.
+
+    Per layer: ``name``, ``kind``, ``output`` and ``grad`` (dL/d(input)) described by
+    ``describe``, and ``params``: the L2 norm of each parameter gradient it has.
+    """
+    layers = []
+    for record in trace["layers"]:
+        params = {key: float(np.linalg.norm(record[key]))
+                  for key in ("dW", "db", "dgamma", "dbeta") if key in record}
+        layers.append({
+            "name": record["name"],
+            "kind": layer_kind(record["name"]),
+            "output": describe(record["output"], bins),
+            "grad": describe(record["grad_input"], bins),
+            "params": params,
+        })
+    return {"loss": trace["loss"], "layers": layers}
+
+
+def explain(network: MultiLayerNet, image: np.ndarray) -> dict:
+    """The network's reading of one 28×28 image: the guess, its ten probabilities, and the
+    saliency dL/dx: how the loss *for the guessed class* changes with each input pixel.
+
+    The saliency is backprop used for inspection rather than learning: pixels where dL/dx
+    is negative would, if brighter, make the network more sure of its guess.
+    """
+    x = np.asarray(image, dtype=np.float64).reshape(1, -1)
+    probs = softmax(network.predict(x))[0]
+    label = int(np.argmax(probs))
+    trace = network.backward_trace(x, np.array([label]))
+    saliency = trace["layers"][0]["grad_input"].reshape(28, 28)
+    return {"label": label, "probs": probs.astype(float).tolist(), "saliency": saliency,
+            "trace": trace}
+
+
+def gray_rgba(image: np.ndarray) -> np.ndarray:
+    """A 0..1 image as RGBA, white ink on black, as MNIST stores digits."""
+    v = (np.clip(image, 0, 1) * 255).astype(np.uint8)
+    return np.dstack([v, v, v, np.full_like(v, 255)])
+
+
+def diverging_rgba(values: np.ndarray) -> np.ndarray:
+    """Signed values as RGBA: blue for negative, white for 0, red for positive, scaled by
+    the largest magnitude, so the sign and the relative size both show."""
+    scale = float(np.max(np.abs(values))) or 1.0
+    v = np.clip(values / scale, -1, 1)
+    pos, neg = np.clip(v, 0, 1), np.clip(-v, 0, 1)
+    red = 255 * (1 - neg * 0.8)
+    green = 255 * (1 - np.abs(v) * 0.8)
+    blue = 255 * (1 - pos * 0.8)
+    return np.dstack([red, green, blue, np.full_like(v, 255)]).astype(np.uint8)
+
+
+def weight_tiles(W: np.ndarray, columns: int = 10, max_tiles: int = 100, gap: int = 1) -> np.ndarray:
+    """The first ``max_tiles`` columns of a 784×n weight (or gradient) matrix as 28×28
+    tiles in a grid: what each first-layer unit looks for (or how its weights are pushed)."""
+    W = np.asarray(W, dtype=np.float64)
+    n = min(W.shape[1], max_tiles)
+    rows = -(-n // columns)
+    cell = 28 + gap
+    grid = np.zeros((rows * cell + gap, columns * cell + gap))
+    for i in range(n):
+        r, c = divmod(i, columns)
+        grid[gap + r * cell:gap + r * cell + 28, gap + c * cell:gap + c * cell + 28] = W[:, i].reshape(28, 28)
+    image = diverging_rgba(grid)
+    image[grid == 0] = (230, 230, 230, 255)  # the gaps between tiles
+    return image

@@ -1,0 +1,122 @@
+"""Live charts with Chart.js: training curves and the inspector's histograms.
+
+Points arrive in bursts from the worker; charts redraw at most once per animation frame.
+"""
+
+import js
+from pyscript.ffi import create_proxy, to_js
+
+COLORS = {"loss": "#d9480f", "train": "#1971c2", "test": "#2f9e44", "output": "#5c7cfa",
+          "grad": "#e8590c"}
+
+
+def _options(x_title, y_title, y_max=None):
+    y = {"title": {"display": True, "text": y_title}}
+    if y_max is not None:
+        y.update(min=0, max=y_max)
+    return {
+        "animation": False,
+        "responsive": True,
+        "maintainAspectRatio": False,
+        "parsing": False,
+        "normalized": True,
+        "scales": {"x": {"type": "linear", "title": {"display": True, "text": x_title}}, "y": y},
+        "plugins": {"legend": {"display": True}},
+        "elements": {"point": {"radius": 0}, "line": {"borderWidth": 1.5}},
+    }
+
+
+def _line(label, color):
+    return {"label": label, "data": [], "borderColor": color, "backgroundColor": color}
+
+
+class Redraw:
+    """Update a set of charts once in the next animation frame, however often asked."""
+
+    def __init__(self):
+        self.charts = []
+        self.pending = False
+        self._frame = create_proxy(self._draw)
+
+    def request(self, chart):
+        if chart not in self.charts:
+            self.charts.append(chart)
+        if not self.pending:
+            self.pending = True
+            js.requestAnimationFrame(self._frame)
+
+    def _draw(self, _time):
+        self.pending = False
+        charts, self.charts = self.charts, []
+        for chart in charts:
+            chart.update("none")
+
+
+redraw = Redraw()
+
+
+class TrainingCharts:
+    """Loss per step and train/test accuracy per epoch."""
+
+    def __init__(self, loss_canvas, acc_canvas, labels):
+        self.loss = js.Chart.new(loss_canvas, to_js({
+            "type": "line",
+            "data": {"datasets": [_line(labels["loss"], COLORS["loss"])]},
+            "options": _options(labels["step"], labels["loss"]),
+        }))
+        self.acc = js.Chart.new(acc_canvas, to_js({
+            "type": "line",
+            "data": {"datasets": [_line(labels["train"], COLORS["train"]),
+                                  _line(labels["test"], COLORS["test"])]},
+            "options": _options(labels["epoch"], labels["accuracy"], 1),
+        }))
+        self.acc.options.elements.point.radius = 3
+
+    def relabel(self, labels):
+        self.loss.data.datasets[0].label = labels["loss"]
+        self.acc.data.datasets[0].label = labels["train"]
+        self.acc.data.datasets[1].label = labels["test"]
+        redraw.request(self.loss)
+        redraw.request(self.acc)
+
+    def reset(self):
+        self.loss.data.datasets[0].data = js.Array.new()
+        for dataset in (self.acc.data.datasets[0], self.acc.data.datasets[1]):
+            dataset.data = js.Array.new()
+        redraw.request(self.loss)
+        redraw.request(self.acc)
+
+    def add_losses(self, first_step, losses):
+        data = self.loss.data.datasets[0].data
+        for i in range(losses.length):
+            data.push(to_js({"x": first_step + i, "y": losses[i]}))
+        redraw.request(self.loss)
+
+    def add_accuracy(self, epoch, train, test):
+        self.acc.data.datasets[0].data.push(to_js({"x": epoch, "y": train}))
+        self.acc.data.datasets[1].data.push(to_js({"x": epoch, "y": test}))
+        redraw.request(self.acc)
+
+
+def histogram(canvas, label, color):
+    """A small bar chart for one histogram (filled by ``show_histogram``)."""
+    return js.Chart.new(canvas, to_js({
+        "type": "bar",
+        "data": {"labels": [], "datasets": [{"label": label, "data": [], "backgroundColor": color,
+                                             "barPercentage": 1.0, "categoryPercentage": 1.0}]},
+        "options": {"animation": False, "responsive": True, "maintainAspectRatio": False,
+                    "plugins": {"legend": {"display": False}, "title": {"display": True, "text": label}},
+                    "scales": {"x": {"ticks": {"maxTicksLimit": 5}}, "y": {"ticks": {"maxTicksLimit": 4}}}},
+    }))
+
+
+def show_histogram(chart, described, title):
+    """Put a ``pynet.inspection.describe`` result (counts over bin edges) into ``chart``."""
+    edges = described.edges
+    labels = js.Array.new()
+    for i in range(described.counts.length):
+        labels.push(f"{(edges[i] + edges[i + 1]) / 2:.3g}")
+    chart.data.labels = labels
+    chart.data.datasets[0].data = described.counts
+    chart.options.plugins.title.text = title
+    redraw.request(chart)

@@ -1,0 +1,262 @@
+"""The page's engine: pynet running in a PyScript worker (Pyodide + numpy).
+
+The page's main thread only draws; everything numerical happens here, so drawing stays
+smooth while a network trains. The main thread calls the functions in ``__export__``;
+while training, this worker calls back into the main thread through ``sync`` (``progress``
+to stream numbers, ``poll`` to learn of a Stop click or a new drawing, ``show_prediction``
+and ``show_inspection`` to refresh those views with the network as it learns).
+
+Values cross threads as JS objects (``to_js``) with images as RGBA ``Uint8ClampedArray``s.
+"""
+
+import time
+
+import js
+import numpy as np
+from pyodide.ffi import to_js
+from pyodide.http import pyfetch
+from pyscript import storage, sync
+
+import plan
+from pynet import inspection, serialize
+from pynet.data import MNIST_FILES, parse_idx, subset
+from pynet.network import MultiLayerNet
+from pynet.preprocess import EmptyDrawingError, to_mnist
+from pynet.serialize import ModelFileError
+from pynet.trainer import Trainer
+
+STORE_NAME = "backprop-lab"
+MODEL_KEY = "model"
+DEFAULT_MODEL_PATH = "models/default.npz"
+#: The inspector's batch: the first test images (the same ones every time, so runs compare).
+INSPECT_BATCH = 100
+#: Seconds between progress reports, control polls and inspector refreshes while training.
+PROGRESS_EVERY, POLL_EVERY, INSPECT_EVERY = 0.2, 0.1, 1.0
+#: Per-epoch accuracy uses this many samples; the full test set is measured at the end.
+EVALUATE_SAMPLES = 1000
+
+
+def _js(value):
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+def _rgba(image: np.ndarray):
+    return js.Uint8ClampedArray.new(to_js(np.ascontiguousarray(image).tobytes()))
+
+
+class Engine:
+    """The current model, the data (fetched on first need) and the last drawing."""
+
+    def __init__(self) -> None:
+        self.network: MultiLayerNet | None = None
+        self.info: dict = {}
+        self.mnist: dict | None = None
+        self.digit: np.ndarray | None = None
+        self.store = None
+        self.base_url = ""
+
+    async def fetch(self, path: str) -> bytes:
+        """A file of the site. The worker's own URL is a blob, so paths resolve against the
+        page's address, which the page gives ``boot``."""
+        response = await pyfetch(str(js.URL.new(path, self.base_url).href))
+        if not response.ok:
+            raise RuntimeError(f"could not fetch {path} ({response.status})")
+        return await response.bytes()
+
+    # -- the model ---------------------------------------------------------------------------
+    def describe(self, message: str = "") -> dict:
+        config = self.network.config
+        sizes = [config["input_size"], *config["hidden_size_list"], config["output_size"]]
+        return {
+            "source": self.info.get("source", "default"),
+            "architecture": "-".join(map(str, sizes)),
+            "test_accuracy": self.info.get("test_accuracy"),
+            "options": {k: config[k] for k in ("activation", "use_batchnorm", "use_dropout",
+                                               "weight_decay_lambda")},
+            "message": message,
+        }
+
+    def use(self, network: MultiLayerNet, info: dict, source: str) -> None:
+        config = network.config
+        if config["input_size"] != 784 or config["output_size"] != 10:
+            raise ModelFileError("this model does not read 28×28 images into 10 digits")
+        self.network, self.info = network, {**info, "source": source}
+
+    async def save(self) -> None:
+        self.store[MODEL_KEY] = bytearray(serialize.to_bytes(self.network, **self.info))
+        await self.store.sync()
+
+    async def load_default(self) -> None:
+        network, info = serialize.load_with_info(await self.fetch(DEFAULT_MODEL_PATH))
+        self.use(network, info, "default")
+
+    # -- data --------------------------------------------------------------------------------
+    async def data(self) -> dict:
+        """MNIST as uint8 (47 MB for the training set, not 188 MB as floats), fetched once."""
+        if self.mnist is None:
+            arrays = {}
+            for key, stem in MNIST_FILES.items():
+                arrays[key] = parse_idx(await self.fetch(f"data/{stem}.gz"), f"{stem}.gz")
+            self.mnist = {
+                "x_train": arrays["train_img"].reshape(-1, 784), "t_train": arrays["train_label"],
+                "x_test": arrays["test_img"].reshape(-1, 784), "t_test": arrays["test_label"],
+            }
+        return self.mnist
+
+    # -- views -------------------------------------------------------------------------------
+    def prediction(self, network: MultiLayerNet, pixels, width: int, height: int) -> dict:
+        image = np.frombuffer(pixels.to_py(), dtype=np.uint8).reshape(height, width, 4)
+        try:
+            self.digit = to_mnist(image)
+        except EmptyDrawingError:
+            self.digit = None
+            return {"empty": True}
+        result = inspection.explain(network, self.digit)
+        return {"empty": False, "label": result["label"], "probs": result["probs"],
+                "image": _rgba(inspection.gray_rgba(self.digit)),
+                "saliency": _rgba(inspection.diverging_rgba(result["saliency"]))}
+
+    def inspection(self, network: MultiLayerNet, source: str) -> dict:
+        if source == "digit":
+            if self.digit is None:
+                return {"empty": True}
+            x = self.digit.reshape(1, 784)
+            t = np.array([int(np.argmax(network.predict(x)))])
+        else:
+            x, t = self.mnist["x_test"][:INSPECT_BATCH], self.mnist["t_test"][:INSPECT_BATCH]
+        summary = inspection.summarize_trace(network.backward_trace(x, t))
+        first = network.layers["Affine1"]
+        tiles = inspection.weight_tiles(first.dW)
+        summary.update(empty=False, source=source, samples=len(x), tiles=_rgba(tiles),
+                       tiles_width=tiles.shape[1], tiles_height=tiles.shape[0])
+        return summary
+
+
+engine = Engine()
+
+
+async def boot(base_url):
+    """Load the saved model (or the default one) and tell the page what the form offers."""
+    engine.base_url = str(base_url)
+    engine.store = await storage(STORE_NAME)
+    message = ""
+    saved = engine.store.get(MODEL_KEY)
+    if saved is not None:
+        try:
+            network, info = serialize.load_with_info(bytes(saved))
+            engine.use(network, info, info.get("source", "saved"))
+        except ModelFileError as exc:
+            message = f"the saved model could not be read ({exc}); using the default model"
+            del engine.store[MODEL_KEY]
+    if engine.network is None:
+        await engine.load_default()
+    return _js({"model": engine.describe(message), "choices": plan.choices()})
+
+
+def predict(pixels, width, height):
+    """The guess for a drawing (canvas RGBA pixels), with its image and saliency."""
+    return _js(engine.prediction(engine.network, pixels, int(width), int(height)))
+
+
+async def inspect(source):
+    """The layer inspector's data for the test batch or the drawn digit."""
+    if source != "digit":
+        await engine.data()
+    return _js(engine.inspection(engine.network, source))
+
+
+def validate(raw):
+    """The form's errors by field (empty when every value is valid)."""
+    return _js(plan.parse(raw.to_py())[1])
+
+
+async def train(raw):
+    """Train a new network from the form's values, streaming progress to the page."""
+    settings, errors = plan.parse(raw.to_py())
+    if errors:
+        return _js({"errors": errors})
+    sync.progress(_js({"phase": "data"}))
+    data = await engine.data()
+    x_train, t_train = subset(data["x_train"], data["t_train"], settings["train_size"], settings["seed"])
+    network = MultiLayerNet(**settings["network"])
+    clock = {"progress": 0.0, "poll": 0.0, "inspect": 0.0, "stop": False}
+    losses = []
+
+    def on_step(info):
+        losses.append(info.loss)
+        now = time.perf_counter()
+        if now - clock["progress"] >= PROGRESS_EVERY:
+            clock["progress"] = now
+            report(info)
+
+    def report(info, **extra):
+        first_step = info.step - len(losses) + 1
+        sync.progress(_js({"phase": "train", "epoch": info.epoch, "step": info.step,
+                           "steps_per_epoch": info.steps_per_epoch, "loss": info.loss,
+                           "first_step": first_step, "losses": losses[:], **extra}))
+        losses.clear()
+
+    def on_epoch(info):
+        report(info, train_acc=info.train_acc, test_acc=info.test_acc)
+
+    def should_stop():
+        now = time.perf_counter()
+        if now - clock["poll"] < POLL_EVERY:
+            return clock["stop"]
+        clock["poll"] = now
+        control = sync.poll()
+        clock["stop"] = bool(control.stop)
+        if control.pixels:
+            sync.show_prediction(_js(engine.prediction(network, control.pixels, control.width,
+                                                       control.height)))
+        if now - clock["inspect"] >= INSPECT_EVERY:
+            clock["inspect"] = now
+            sync.show_inspection(_js(engine.inspection(network, "batch")))
+        return clock["stop"]
+
+    trainer = Trainer(network, x_train, t_train, data["x_test"], data["t_test"],
+                      epochs=settings["epochs"], mini_batch_size=settings["mini_batch_size"],
+                      optimizer=settings["optimizer"], optimizer_param=settings["optimizer_param"],
+                      evaluate_sample_num_per_epoch=EVALUATE_SAMPLES, seed=settings["seed"],
+                      on_step=on_step, on_epoch=on_epoch, should_stop=should_stop)
+    start = time.perf_counter()
+    result = trainer.train()
+    if result.steps:
+        engine.use(network, {"test_accuracy": result.final_test_acc, "epochs": result.epochs,
+                             "train_size": settings["train_size"], "optimizer": settings["optimizer"],
+                             **settings["optimizer_param"]}, "trained")
+        await engine.save()
+    return _js({"reason": result.reason, "message": result.message, "steps": result.steps,
+                "epochs": result.epochs, "final_test_acc": result.final_test_acc,
+                "seconds": time.perf_counter() - start,
+                "ms_per_step": 1000 * result.step_seconds / max(result.steps, 1),
+                "model": engine.describe()})
+
+
+def download_model():
+    """The current model as .npz bytes."""
+    return js.Uint8Array.new(to_js(serialize.to_bytes(engine.network, **engine.info)))
+
+
+async def upload_model(data):
+    """Use an uploaded .npz if it is a valid model; otherwise say why and change nothing."""
+    try:
+        network, info = serialize.load_with_info(bytes(data.to_py()))
+        engine.use(network, info, "uploaded")
+    except ModelFileError as exc:
+        return _js({"error": str(exc)})
+    await engine.save()
+    return _js({"model": engine.describe()})
+
+
+async def reset_model():
+    """Forget the trained model and go back to the default one."""
+    if MODEL_KEY in engine.store:
+        del engine.store[MODEL_KEY]
+        await engine.store.sync()
+    await engine.load_default()
+    return _js({"model": engine.describe()})
+
+
+__export__ = ["boot", "predict", "inspect", "validate", "train", "download_model",
+              "upload_model", "reset_model"]

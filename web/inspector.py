@@ -1,0 +1,121 @@
+"""The layer inspector: one card per layer with its forward output and backward gradient.
+
+Each card holds two histograms (from the engine's ``pynet.inspection.summarize_trace``),
+their statistics, the norms of the layer's parameter gradients, and the formula backward
+computes, typeset with KaTeX, so the student sees the equation beside the live numbers.
+"""
+
+import js
+from pyscript import document
+from pyscript.ffi import to_js
+
+import charts
+import i18n
+from dom import fmt, put_image
+
+#: The formula each kind of layer computes backward (KaTeX).
+FORMULAS = {
+    "Affine": r"Y = XW + b \qquad \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} W^{\top},"
+              r"\quad \frac{\partial L}{\partial W} = X^{\top} \frac{\partial L}{\partial Y},"
+              r"\quad \frac{\partial L}{\partial b} = \sum_{n} \frac{\partial L}{\partial Y_{n}}",
+    "Relu": r"y = \max(0, x) \qquad \frac{\partial L}{\partial x} = "
+            r"\begin{cases} \frac{\partial L}{\partial y} & x > 0 \\ 0 & x \le 0 \end{cases}",
+    "Sigmoid": r"y = \frac{1}{1 + e^{-x}} \qquad \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, y (1 - y)",
+    "Tanh": r"y = \tanh x \qquad \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, (1 - y^{2})",
+    "BatchNorm": r"\hat{x} = \frac{x - \mu}{\sigma},\ y = \gamma \hat{x} + \beta \qquad "
+                 r"\frac{\partial L}{\partial \gamma} = \sum \frac{\partial L}{\partial y} \hat{x},"
+                 r"\quad \frac{\partial L}{\partial \beta} = \sum \frac{\partial L}{\partial y}",
+    "Dropout": r"y = x \cdot \frac{m}{1 - p} \qquad \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} \cdot \frac{m}{1 - p}",
+    "SoftmaxWithLoss": r"y = \mathrm{softmax}(a),\ L = -\frac{1}{N} \sum t \log y \qquad "
+                       r"\frac{\partial L}{\partial a} = \frac{y - t}{N}",
+}
+#: How each parameter gradient is named in the page's data attributes.
+PARAM_ATTRIBUTES = {"dW": "data-dw-norm", "db": "data-db-norm", "dgamma": "data-dgamma-norm",
+                    "dbeta": "data-dbeta-norm"}
+
+CARD = """
+<header><h3></h3><p class="layer-about"></p></header>
+<div class="formula"></div>
+<div class="histograms">
+  <figure><div class="chart-box small"><canvas class="h-output"></canvas></div><figcaption class="s-output"></figcaption></figure>
+  <figure><div class="chart-box small"><canvas class="h-grad"></canvas></div><figcaption class="s-grad"></figcaption></figure>
+</div>
+<p class="param-norms"></p>
+"""
+
+
+def _stats(described):
+    return i18n.text("stats", mean=fmt(described.mean), std=fmt(described.std), min=fmt(described.min),
+                     max=fmt(described.max), norm=fmt(described.norm))
+
+
+class Inspector:
+    def __init__(self, root, summary_line):
+        self.root = root
+        self.summary_line = summary_line
+        self.cards = {}
+        self.last = None
+
+    def _card(self, layer):
+        card = document.createElement("article")
+        card.className = "layer"
+        card.setAttribute("data-testid", f"layer-{layer.name}")
+        card.innerHTML = CARD
+        card.querySelector("h3").textContent = layer.name
+        about = card.querySelector(".layer-about")
+        about.setAttribute("data-i18n", f"layer_{layer.kind}")
+        js.katex.render(FORMULAS[layer.kind], card.querySelector(".formula"),
+                        to_js({"throwOnError": False, "displayMode": True}))
+        entry = {
+            "card": card,
+            "output": charts.histogram(card.querySelector(".h-output"), "", charts.COLORS["output"]),
+            "grad": charts.histogram(card.querySelector(".h-grad"), "", charts.COLORS["grad"]),
+        }
+        if layer.name == "Affine1":
+            tiles = document.createElement("figure")
+            tiles.innerHTML = '<canvas data-testid="weight-tiles" class="tiles"></canvas><figcaption data-i18n="tiles_title"></figcaption>'
+            card.appendChild(tiles)
+            entry["tiles"] = tiles.querySelector("canvas")
+        return entry
+
+    def show(self, summary):
+        """Show a summary from the engine (or a hint when there is nothing to show)."""
+        self.last = summary
+        if summary.empty:
+            self.summary_line.textContent = i18n.text("inspector_empty")
+            return
+        self.summary_line.textContent = i18n.text("inspector_loss", loss=fmt(summary.loss),
+                                                  samples=summary.samples)
+        names = []
+        for i in range(summary.layers.length):
+            layer = summary.layers[i]
+            names.append(layer.name)
+            entry = self.cards.get(layer.name)
+            if entry is None:
+                entry = self.cards[layer.name] = self._card(layer)
+            card = entry["card"]
+            self.root.appendChild(card)  # (re)appends in order
+            card.setAttribute("data-grad-norm", str(layer.grad.norm))
+            norms = []
+            keys = js.Object.keys(layer.params)
+            for j in range(keys.length):
+                key = keys[j]
+                value = layer.params[key]
+                card.setAttribute(PARAM_ATTRIBUTES[key], str(value))
+                norms.append(f"‖{key}‖ = {fmt(value)}")
+            card.querySelector(".param-norms").textContent = "   ".join(norms)
+            charts.show_histogram(entry["output"], layer.output, i18n.text("forward_output"))
+            charts.show_histogram(entry["grad"], layer.grad, i18n.text("backward_grad"))
+            card.querySelector(".s-output").textContent = _stats(layer.output)
+            card.querySelector(".s-grad").textContent = _stats(layer.grad)
+            card.querySelector(".layer-about").textContent = i18n.text(f"layer_{layer.kind}")
+            if "tiles" in entry:
+                put_image(entry["tiles"], summary.tiles, summary.tiles_width, summary.tiles_height)
+                entry["tiles"].nextSibling.textContent = i18n.text("tiles_title")
+        for name in list(self.cards):
+            if name not in names:
+                self.cards.pop(name)["card"].remove()
+
+    def relabel(self):
+        if self.last is not None:
+            self.show(self.last)
