@@ -10,10 +10,6 @@ import numpy as np
 from .optimizers import make_optimizer
 
 
-class TrainingDiverged(RuntimeError):
-    """The loss became NaN or infinite; the network was put back to its last good weights."""
-
-
 @dataclass
 class StepInfo:
     """What the trainer reports after each step (and, with accuracies, after each epoch)."""
@@ -51,8 +47,13 @@ class Trainer:
 
     ``on_step(StepInfo)`` and ``on_epoch(StepInfo)`` let a UI stream progress;
     ``should_stop()`` is polled before every step (the page's Stop button), as is
-    ``request_stop()``. A NaN/inf loss ends the run with reason ``"diverged"`` and puts back
-    the weights of the last step whose loss was finite.
+    ``request_stop()``.
+
+    A run *diverges* when the loss becomes NaN or infinite, or rises above
+    ``max_loss_ratio`` times the first step's loss: the steps overshoot so far that the
+    network is ruined even while the numbers stay finite (a learning rate of 1000 takes the
+    loss from 2.3 to 1e12 in three steps). The run then ends with reason ``"diverged"`` and
+    the weights of the last step whose loss was still sound are put back.
     """
 
     def __init__(
@@ -71,6 +72,7 @@ class Trainer:
         on_step: Callable[[StepInfo], None] | None = None,
         on_epoch: Callable[[StepInfo], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        max_loss_ratio: float = 100.0,
     ) -> None:
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
             raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
@@ -95,6 +97,8 @@ class Trainer:
         self.on_step = on_step
         self.on_epoch = on_epoch
         self.should_stop = should_stop
+        self.max_loss_ratio = max_loss_ratio
+        self._loss_limit = math.inf
         self._stop_requested = False
         self.steps_per_epoch = math.ceil(len(x_train) / self.batch_size)
         self.train_loss_list: list[float] = []
@@ -120,10 +124,15 @@ class Trainer:
         loss, grads = self.network.loss_and_gradient(
             self.x_train[batch_idx], self.t_train[batch_idx]
         )
-        if math.isfinite(loss):
+        if self._sound(loss):
             self._last_good = self.network.get_state()
             self.optimizer.update(self.network.params, grads)
         return loss
+
+    def _sound(self, loss: float) -> bool:
+        if self._loss_limit == math.inf and math.isfinite(loss):
+            self._loss_limit = self.max_loss_ratio * loss  # set by the first step
+        return math.isfinite(loss) and loss <= self._loss_limit
 
     def train(self) -> TrainResult:
         """Run all epochs (or until stopped or diverged) and say how the run ended.
@@ -150,12 +159,14 @@ class Trainer:
                 loss = self.train_step(order[i * self.batch_size : (i + 1) * self.batch_size])
                 step_seconds += time.perf_counter() - step_start
                 step += 1
-                if not math.isfinite(loss):
+                if not self._sound(loss):
                     self.network.set_state(self._last_good)
                     reason = "diverged"
                     message = (
-                        f"the loss became {loss} at step {step} (epoch {epoch}); the weights are "
-                        "back to those of the last finite loss. Try a smaller learning rate."
+                        f"the loss became {loss:.4g} at step {step} (epoch {epoch}), "
+                        f"{'not a number' if not math.isfinite(loss) else 'far above where it started'}; "
+                        "the weights are back to those of the last sound step. "
+                        "Try a smaller learning rate."
                     )
                     break
                 self.train_loss_list.append(loss)

@@ -72,9 +72,20 @@ def test_nan_loss_stops_training_and_restores_the_last_good_weights():
     trainer.train_step = step
     result = trainer.train()
     assert result.reason == "diverged" and result.steps == 5
-    assert "the loss became nan at step 5" in result.message
+    assert "the loss became nan at step 5 (epoch 2), not a number" in result.message
     good = snapshots[3]  # the weights whose loss (step 4) was last finite
     assert all(np.array_equal(network.params[k], good[k]) for k in network.params)
+
+
+def test_an_exploding_but_finite_loss_counts_as_divergence():
+    network = MultiLayerNet(6, [8], 2, seed=0)
+    first = network.loss(X[:100], T[:100])
+    trainer = Trainer(network, X, T, X, T, epochs=20, optimizer="sgd",
+                      optimizer_param={"lr": 1000.0}, seed=0)
+    result = trainer.train()
+    assert result.reason == "diverged"
+    assert "far above where it started" in result.message
+    assert max(trainer.train_loss_list) <= 100 * first * 1.5  # only sound steps are recorded
 
 
 def test_a_huge_learning_rate_diverges_with_a_message():

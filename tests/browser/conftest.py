@@ -1,0 +1,96 @@
+"""Browser fixtures: the built site served on localhost, and headless Chromium driven by
+Playwright. Every request to another host is blocked, so a passing test proves the page
+works offline, and any console error fails the test."""
+
+import importlib.util
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from actions import wait_ready
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_FLAGS = ["--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--disable-quic", "--disable-gpu"]
+
+
+def _site_build():
+    spec = importlib.util.spec_from_file_location("site_build", ROOT / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    site_build = _site_build()
+    if not (site_build.DIST / "index.html").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py test`")
+    server = site_build.make_server("127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("BACKPROP_CHROMIUM") or shutil.which("chromium")
+    if not executable:
+        pytest.fail("the browser tests need Chromium: run `python3 build.py test`, which installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class Console:
+    """Console errors and uncaught exceptions seen by a page."""
+
+    def __init__(self):
+        self.errors = []
+
+    def watch(self, page):
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+@pytest.fixture
+def context(browser, site_url):
+    """A fresh browser profile (empty IndexedDB) that can only reach our server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    blocked = []
+
+    def route(request_route):
+        if request_route.request.url.startswith(site_url):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    console = Console()
+    context.on("page", console.watch)
+    yield context
+    context.close()
+    assert blocked == [], f"the page tried to reach other hosts: {blocked}"
+    assert console.errors == [], f"console errors: {console.errors}"
+
+
+@pytest.fixture
+def page(context, site_url):
+    """The page, open and ready (the engine has loaded and the model predicts)."""
+    page = context.new_page()
+    page.goto(site_url)
+    wait_ready(page)
+    return page

@@ -1,0 +1,160 @@
+"""Whole user paths through Backprop Lab in headless Chromium, offline."""
+
+import math
+import re
+
+from actions import draw, sel, wait_ready
+
+ONE = [(0.5, 0.15 + 0.7 * i / 20) for i in range(21)]
+ZERO = [(0.5 + 0.22 * math.sin(2 * math.pi * i / 40), 0.5 - 0.32 * math.cos(2 * math.pi * i / 40))
+        for i in range(42)]
+
+
+def label(page):
+    return page.get_attribute(sel("prediction"), "data-label")
+
+
+def wait_label(page, expected):
+    page.wait_for_function(
+        f"document.querySelector('{sel('prediction')}').dataset.label === '{expected}'",
+        timeout=15_000)
+
+
+def set_fields(page, **values):
+    for field, value in values.items():
+        node = page.locator(sel(field.replace("_", "-")))
+        if node.evaluate("n => n.tagName") == "SELECT":
+            node.select_option(value)
+        else:
+            node.fill(str(value))
+
+
+def wait_done(page, timeout=120_000):
+    page.wait_for_selector(f'{sel("train-progress")}[data-done="true"]', timeout=timeout)
+    return page.get_attribute(sel("train-progress"), "data-reason")
+
+
+def test_the_default_model_reads_a_drawn_1_and_0_offline(page):
+    assert page.get_attribute(sel("model-info"), "data-source") == "default"
+    assert label(page) == ""
+    draw(page, ONE)
+    wait_label(page, "1")
+    probs = [float(page.get_attribute(sel(f"prob-{d}"), "data-value")) for d in range(10)]
+    assert abs(sum(probs) - 1) < 1e-4 and max(probs) == probs[1]
+
+    page.click(sel("clear-canvas"))
+    wait_label(page, "")
+    assert page.inner_text(sel("prediction-digit")) == "draw a digit"
+
+    draw(page, ZERO)
+    wait_label(page, "0")
+
+
+def test_the_drawn_digit_shows_in_the_inspector_with_its_saliency(page):
+    draw(page, ONE)
+    wait_label(page, "1")
+    page.wait_for_selector(sel("layer-SoftmaxWithLoss"))
+    names = page.eval_on_selector_all(f'{sel("layer-inspector")} > article', "a => a.map(n => n.dataset.testid)")
+    assert names == ["layer-Affine1", "layer-Relu1", "layer-Affine2", "layer-SoftmaxWithLoss"]
+    saliency = page.eval_on_selector(
+        sel("saliency"), "c => Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data)")
+    assert len(set(saliency)) > 10  # a real heat map, not a blank
+
+
+def test_training_in_the_tab_learns_fills_the_inspector_and_survives_a_reload(page):
+    page.select_option(sel("inspector-source"), "batch")
+    set_fields(page, optimizer="adam", learning_rate="0.005", train_size=5000, epochs=1, batch_size=100)
+    page.check(sel("batchnorm"))
+    page.click(sel("train-start"))
+    page.wait_for_selector(f'{sel("app-status")}[data-state="training"]')
+    # Drawing stays live while the worker trains: the stroke lands on the canvas at once.
+    draw(page, ONE)
+    inked = page.eval_on_selector(
+        sel("draw-canvas"),
+        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v > 0)")
+    assert inked
+
+    assert wait_done(page) == "finished"
+    progress = page.locator(sel("train-progress"))
+    test_acc = float(progress.get_attribute("data-final-test-acc"))
+    print(f"\n1 epoch on 5,000 samples: test accuracy {test_acc:.4f}, "
+          f"{float(progress.get_attribute('data-ms-per-step')):.2f} ms per step in the page")
+    assert test_acc >= 0.90
+    assert progress.get_attribute("data-epoch") == "1"
+
+    page.wait_for_selector(sel("layer-BatchNorm1"))
+    layers = page.eval_on_selector_all(
+        f'{sel("layer-inspector")} > article',
+        "a => a.map(n => [n.dataset.testid, +n.dataset.gradNorm, n.dataset.dwNorm, n.dataset.dgammaNorm])")
+    assert [name for name, *_ in layers] == ["layer-Affine1", "layer-BatchNorm1", "layer-Relu1",
+                                             "layer-Affine2", "layer-SoftmaxWithLoss"]
+    assert all(grad > 0 for _, grad, _, _ in layers)
+    assert float(layers[0][2]) > 0 and float(layers[3][2]) > 0 and float(layers[1][3]) > 0
+
+    assert page.get_attribute(sel("model-info"), "data-source") == "trained"
+    page.reload()
+    wait_ready(page)
+    assert page.get_attribute(sel("model-info"), "data-source") == "trained"
+    assert re.search(r"0\.9\d{3}", page.inner_text(sel("model-info")))
+
+
+def test_stop_ends_a_run_mid_way_and_keeps_what_was_learned(page):
+    set_fields(page, train_size=60000, epochs=5)
+    page.click(sel("train-start"))
+    page.wait_for_function(
+        f"+document.querySelector('{sel('train-progress')}').dataset.step > 30", timeout=60_000)
+    page.click(sel("train-stop"))
+    assert wait_done(page) == "stopped"
+    steps = int(page.get_attribute(sel("train-progress"), "data-step"))
+    assert 30 < steps < 3000
+    assert page.get_attribute(sel("app-status"), "data-state") == "ready"
+
+
+def test_invalid_values_are_refused_next_to_the_field(page):
+    set_fields(page, learning_rate="-0.1", hidden_layers="100,abc")
+    page.click(sel("train-start"))
+    error = page.locator('[data-error-for="learning-rate"]')
+    error.wait_for()
+    assert "learning rate must be a positive number, got -0.1" in error.inner_text()
+    assert "sizes separated by commas" in page.inner_text('[data-error-for="hidden-layers"]')
+    assert page.get_attribute(sel("learning-rate"), "aria-invalid") == "true"
+    assert page.get_attribute(sel("train-progress"), "data-done") is None
+
+
+def test_a_diverging_run_stops_with_a_message_and_keeps_good_weights(page):
+    set_fields(page, optimizer="sgd", learning_rate="100000", train_size=1000, epochs=3)
+    page.click(sel("train-start"))
+    assert wait_done(page) == "diverged"
+    assert "smaller learning rate" in page.inner_text(sel("progress-text"))
+    draw(page, ONE)  # the kept weights are finite: the page still gives a guess
+    page.wait_for_function(f"document.querySelector('{sel('prediction')}').dataset.label !== ''")
+
+
+def test_a_model_file_downloads_and_a_corrupt_one_is_refused(page, tmp_path):
+    with page.expect_download() as download:
+        page.click(sel("model-download"))
+    path = tmp_path / "model.npz"
+    download.value.save_as(path)
+    assert path.read_bytes()[:2] == b"PK"
+
+    before = page.inner_text(sel("model-info"))
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"PK\x03\x04 this is not really a model")
+    page.set_input_files(sel("model-upload"), str(bad))
+    page.wait_for_function(f"document.querySelector('{sel('model-message')}').textContent !== ''")
+    assert "not loaded" in page.inner_text(sel("model-message"))
+    assert page.inner_text(sel("model-info")) == before
+
+    page.set_input_files(sel("model-upload"), str(path))
+    page.wait_for_function(
+        f"document.querySelector('{sel('model-info')}').dataset.source === 'uploaded'")
+    page.click(sel("model-reset"))
+    page.wait_for_function(
+        f"document.querySelector('{sel('model-info')}').dataset.source === 'default'")
+
+
+def test_the_page_switches_to_korean(page):
+    page.select_option(sel("lang"), "ko")
+    assert page.inner_text("h1") == "역전파 실험실"
+    assert page.inner_text(sel("train-start")) == "학습 시작"
+    assert page.get_attribute("html", "lang") == "ko"
