@@ -69,13 +69,13 @@ MNIST_SHA256 = {
     "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
 }
 
-#: How the default model is trained (issue: 784-100-10, at least 97.5% test accuracy).
+#: How the default model is trained: 784-100-10 with Adam, then a short fine-tuning at a
+#: tenth of the learning rate, which lands it at about 97.8% rather than on the 97.5% bar.
 DEFAULT_MODEL = {
     "hidden_size_list": [100],
     "optimizer": "adam",
-    "lr": 0.001,
-    "epochs": 10,
-    "mini_batch_size": 50,
+    "mini_batch_size": 100,
+    "stages": [{"epochs": 10, "lr": 0.001}, {"epochs": 2, "lr": 0.0001}],
     "seed": 0,
 }
 MIN_DEFAULT_ACCURACY = 0.975
@@ -414,23 +414,26 @@ def default_model(data_dir: Path) -> str:
     (x_train, t_train), (x_test, t_test) = load_mnist(normalize=False, path=data_dir)
     cfg = DEFAULT_MODEL
     network = MultiLayerNet(784, cfg["hidden_size_list"], 10, seed=cfg["seed"])
-    trainer = Trainer(
-        network,
-        x_train,
-        t_train,
-        x_test,
-        t_test,
-        epochs=cfg["epochs"],
-        mini_batch_size=cfg["mini_batch_size"],
-        optimizer=cfg["optimizer"],
-        optimizer_param={"lr": cfg["lr"]},
-        evaluate_sample_num_per_epoch=1000,
-        seed=cfg["seed"],
-        on_epoch=lambda i: print(
-            f"           epoch {i.epoch}: test acc {i.test_acc:.3f}", flush=True
-        ),
-    )
-    result = trainer.train()
+    seconds = 0.0
+    for stage in cfg["stages"]:
+        trainer = Trainer(
+            network,
+            x_train,
+            t_train,
+            x_test,
+            t_test,
+            epochs=stage["epochs"],
+            mini_batch_size=cfg["mini_batch_size"],
+            optimizer=cfg["optimizer"],
+            optimizer_param={"lr": stage["lr"]},
+            evaluate_sample_num_per_epoch=1000,
+            seed=cfg["seed"],
+            on_epoch=lambda i, lr=stage["lr"]: print(
+                f"           lr {lr}, epoch {i.epoch}: test acc {i.test_acc:.3f}", flush=True
+            ),
+        )
+        result = trainer.train()
+        seconds += result.seconds
     if result.final_test_acc < MIN_DEFAULT_ACCURACY:
         raise BuildError(
             f"the default model reached only {result.final_test_acc:.4f} test accuracy "
@@ -440,14 +443,10 @@ def default_model(data_dir: Path) -> str:
     for old in cached.parent.glob("default-*.npz"):
         old.unlink()
     serialize.save(
-        network,
-        cached,
-        test_accuracy=result.final_test_acc,
-        trained_on="MNIST 60,000",
-        **{k: v for k, v in cfg.items() if k != "hidden_size_list"},
+        network, cached, test_accuracy=result.final_test_acc, trained_on="MNIST 60,000", recipe=cfg
     )
     shutil.copy2(cached, target)
-    return f"trained in {result.seconds:.1f} s, test accuracy {result.final_test_acc:.4f}"
+    return f"trained in {seconds:.1f} s, test accuracy {result.final_test_acc:.4f}"
 
 
 # -- assembling the site --------------------------------------------------------------------
@@ -521,7 +520,8 @@ def assemble(pyodide_dist: Path | None) -> None:
         wheels = pyodide_wheels(pyodide_dist)
         for wheel in wheels:
             shutil.copy2(wheel, out / wheel.name)
-        s.result = f"Pyodide {PYODIDE_VERSION} core + {', '.join(w.name for w in wheels)} (sha256 verified)"
+        names = ", ".join(w.name for w in wheels)
+        s.result = f"Pyodide {PYODIDE_VERSION} core + {names} (sha256 verified)"
     with step("pynet wheel") as s:
         wheel = pynet_wheel()
         out = DIST / "wheels"

@@ -45,15 +45,20 @@ def summarize_trace(trace: dict, bins: int = BINS) -> dict:
     """
     layers = []
     for record in trace["layers"]:
-        params = {key: float(np.linalg.norm(record[key]))
-                  for key in ("dW", "db", "dgamma", "dbeta") if key in record}
-        layers.append({
-            "name": record["name"],
-            "kind": layer_kind(record["name"]),
-            "output": describe(record["output"], bins),
-            "grad": describe(record["grad_input"], bins),
-            "params": params,
-        })
+        params = {
+            key: float(np.linalg.norm(record[key]))
+            for key in ("dW", "db", "dgamma", "dbeta")
+            if key in record
+        }
+        layers.append(
+            {
+                "name": record["name"],
+                "kind": layer_kind(record["name"]),
+                "output": describe(record["output"], bins),
+                "grad": describe(record["grad_input"], bins),
+                "params": params,
+            }
+        )
     return {"loss": trace["loss"], "layers": layers}
 
 
@@ -69,8 +74,12 @@ def explain(network: MultiLayerNet, image: np.ndarray) -> dict:
     label = int(np.argmax(probs))
     trace = network.backward_trace(x, np.array([label]))
     saliency = trace["layers"][0]["grad_input"].reshape(28, 28)
-    return {"label": label, "probs": probs.astype(float).tolist(), "saliency": saliency,
-            "trace": trace}
+    return {
+        "label": label,
+        "probs": probs.astype(float).tolist(),
+        "saliency": saliency,
+        "trace": trace,
+    }
 
 
 def gray_rgba(image: np.ndarray) -> np.ndarray:
@@ -91,7 +100,9 @@ def diverging_rgba(values: np.ndarray) -> np.ndarray:
     return np.dstack([red, green, blue, np.full_like(v, 255)]).astype(np.uint8)
 
 
-def weight_tiles(W: np.ndarray, columns: int = 10, max_tiles: int = 100, gap: int = 1) -> np.ndarray:
+def weight_tiles(
+    W: np.ndarray, columns: int = 10, max_tiles: int = 100, gap: int = 1
+) -> np.ndarray:
     """The first ``max_tiles`` columns of a 784×n weight (or gradient) matrix as 28×28
     tiles in a grid: what each first-layer unit looks for (or how its weights are pushed)."""
     W = np.asarray(W, dtype=np.float64)
@@ -101,7 +112,9 @@ def weight_tiles(W: np.ndarray, columns: int = 10, max_tiles: int = 100, gap: in
     grid = np.zeros((rows * cell + gap, columns * cell + gap))
     for i in range(n):
         r, c = divmod(i, columns)
-        grid[gap + r * cell:gap + r * cell + 28, gap + c * cell:gap + c * cell + 28] = W[:, i].reshape(28, 28)
+        grid[gap + r * cell : gap + r * cell + 28, gap + c * cell : gap + c * cell + 28] = W[
+            :, i
+        ].reshape(28, 28)
     image = diverging_rgba(grid)
     image[grid == 0] = (230, 230, 230, 255)  # the gaps between tiles
     return image

@@ -161,10 +161,10 @@ class Trainer:
                 step += 1
                 if not self._sound(loss):
                     self.network.set_state(self._last_good)
+                    how = "far above where it started" if math.isfinite(loss) else "not a number"
                     reason = "diverged"
                     message = (
-                        f"the loss became {loss:.4g} at step {step} (epoch {epoch}), "
-                        f"{'not a number' if not math.isfinite(loss) else 'far above where it started'}; "
+                        f"the loss became {loss:.4g} at step {step} (epoch {epoch}), {how}; "
                         "the weights are back to those of the last sound step. "
                         "Try a smaller learning rate."
                     )
@@ -178,12 +178,29 @@ class Trainer:
             self.train_acc_list.append(self._sample_accuracy(self.x_train, self.t_train))
             self.test_acc_list.append(self._sample_accuracy(self.x_test, self.t_test))
             if self.on_epoch:
-                info = StepInfo(epoch, step, self.steps_per_epoch, self.train_loss_list[-1],
-                                self.train_acc_list[-1], self.test_acc_list[-1],
-                                time.perf_counter() - start)
+                info = StepInfo(
+                    epoch,
+                    step,
+                    self.steps_per_epoch,
+                    self.train_loss_list[-1],
+                    self.train_acc_list[-1],
+                    self.test_acc_list[-1],
+                    time.perf_counter() - start,
+                )
                 self.on_epoch(info)
         final = self.network.accuracy(self.x_test, self.t_test) if len(self.x_test) else None
-        history = {"loss": self.train_loss_list, "train_acc": self.train_acc_list,
-                   "test_acc": self.test_acc_list}
-        return TrainResult(reason, message, step, len(self.train_acc_list), final,
-                           time.perf_counter() - start, step_seconds, history)
+        history = {
+            "loss": self.train_loss_list,
+            "train_acc": self.train_acc_list,
+            "test_acc": self.test_acc_list,
+        }
+        return TrainResult(
+            reason,
+            message,
+            step,
+            len(self.train_acc_list),
+            final,
+            time.perf_counter() - start,
+            step_seconds,
+            history,
+        )

@@ -34,11 +34,14 @@ def test_the_unpickler_loads_numpy_arrays():
     assert all(np.array_equal(a, b) for a, b in zip(arrays, loaded, strict=True))
 
 
-@pytest.mark.parametrize("payload", [
-    (os.system, ("echo pwned",)),
-    (eval, ("1+1",)),
-    (np.load, ("x.npy",)),
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        (os.system, ("echo pwned",)),
+        (eval, ("1+1",)),
+        (np.load, ("x.npy",)),
+    ],
+)
 def test_the_unpickler_refuses_any_other_callable(payload):
     class Hostile:
         def __reduce__(self):
@@ -50,7 +53,8 @@ def test_the_unpickler_refuses_any_other_callable(payload):
 
 def test_the_offline_check_finds_external_urls(tmp_path):
     (tmp_path / "ok.js").write_text(
-        'const svg = "http://www.w3.org/2000/svg"; fetch("./data/x.gz"); "http://127.0.0.1:8000/"')
+        'const svg = "http://www.w3.org/2000/svg"; fetch("./data/x.gz"); "http://127.0.0.1:8000/"'
+    )
     assert site_build.offline_violations(tmp_path) == []
     (tmp_path / "bad.html").write_text('<script src="https://cdn.example.org/lib.js"></script>')
     assert site_build.offline_violations(tmp_path) == ["bad.html: https://cdn.example.org/lib.js"]

@@ -9,8 +9,21 @@ from pynet.cli import main
 
 def test_train_saves_a_model_that_predict_reads(tmp_path, mnist, capsys):
     model = tmp_path / "m.npz"
-    main(["train", "--hidden", "50", "--epochs", "3", "--train-size", "5000", "--eval-samples",
-          "500", "--out", str(model)])
+    main(
+        [
+            "train",
+            "--hidden",
+            "50",
+            "--epochs",
+            "3",
+            "--train-size",
+            "5000",
+            "--eval-samples",
+            "500",
+            "--out",
+            str(model),
+        ]
+    )
     out = capsys.readouterr().out
     accuracy = float(re.search(r"finished: trained 3 epochs; test accuracy ([0-9.]+)", out)[1])
     assert accuracy > 0.88
@@ -38,5 +51,7 @@ def test_experiment_prints_plain_json(capsys):
 
 
 def test_bad_values_exit_with_a_sentence(capsys):
-    with pytest.raises(SystemExit, match="error: learning rate must be a positive number, got -1.0"):
+    with pytest.raises(
+        SystemExit, match="error: learning rate must be a positive number, got -1.0"
+    ):
         main(["train", "--lr", "-1", "--epochs", "1", "--train-size", "300"])

@@ -3,7 +3,15 @@ import gzip
 import numpy as np
 import pytest
 
-from pynet.data import IDXError, idx_bytes, load_mnist, read_idx, split_validation, subset, write_idx
+from pynet.data import (
+    IDXError,
+    idx_bytes,
+    load_mnist,
+    read_idx,
+    split_validation,
+    subset,
+    write_idx,
+)
 
 
 def test_idx_round_trip_plain_and_gzipped(tmp_path):
@@ -15,7 +23,9 @@ def test_idx_round_trip_plain_and_gzipped(tmp_path):
 
 
 def test_idx_header_is_big_endian_sizes_after_the_magic_number():
-    assert idx_bytes(np.array([7, 8], dtype=np.uint8)) == b"\x00\x00\x08\x01\x00\x00\x00\x02\x07\x08"
+    assert (
+        idx_bytes(np.array([7, 8], dtype=np.uint8)) == b"\x00\x00\x08\x01\x00\x00\x00\x02\x07\x08"
+    )
 
 
 def test_wrong_magic_number_is_refused(tmp_path):

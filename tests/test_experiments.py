@@ -8,8 +8,12 @@ from pynet import experiments
 
 def test_optimizer_paths_end_where_the_books_code_ends():
     paths = experiments.optimizer_paths(steps=30)
-    expected = {"sgd": (-0.350, 0.085), "momentum": (0.896, 0.088),
-                "adagrad": (-0.120, 0.000), "adam": (0.136, 0.318)}
+    expected = {
+        "sgd": (-0.350, 0.085),
+        "momentum": (0.896, 0.088),
+        "adagrad": (-0.120, 0.000),
+        "adam": (0.136, 0.318),
+    }
     for name, (x, y) in expected.items():
         assert (paths[name]["x"][-1], paths[name]["y"][-1]) == pytest.approx((x, y), abs=5e-4)
     assert len(paths["sgd"]["x"]) == 31
@@ -53,8 +57,9 @@ def test_he_init_keeps_relu_activations_alive_in_deep_layers():
 
 def test_compare_optimizers_trains_each_on_the_same_batches(mnist):
     (x, t), _ = mnist
-    curves = experiments.compare_optimizers(x[:2000], t[:2000], iters=30, batch_size=64,
-                                            hidden_size_list=[50, 50])
+    curves = experiments.compare_optimizers(
+        x[:2000], t[:2000], iters=30, batch_size=64, hidden_size_list=[50, 50]
+    )
     assert set(curves) == {"sgd", "momentum", "adagrad", "adam"}
     assert all(len(c) == 30 for c in curves.values())
     assert np.mean(curves["adam"][-5:]) < np.mean(curves["sgd"][-5:])
@@ -70,15 +75,17 @@ def test_compare_inits_he_learns_while_small_std_stalls(mnist):
 
 def test_batchnorm_learns_faster_at_a_bad_weight_scale(mnist):
     (x, t), _ = mnist
-    rows = experiments.batchnorm_comparison(x, t, scales=[0.01], n_samples=500, epochs=5,
-                                            hidden_size_list=[50] * 4)
+    rows = experiments.batchnorm_comparison(
+        x, t, scales=[0.01], n_samples=500, epochs=5, hidden_size_list=[50] * 4
+    )
     assert rows[0]["batchnorm"][-1] > rows[0]["plain"][-1] + 0.2
 
 
 def test_regularisation_shrinks_the_overfitting_gap(mnist):
     (x, t), (xt, tt) = mnist
-    result = experiments.overfitting(x, t, xt[:1000], tt[:1000], n_train=300, epochs=60, lr=0.05,
-                                     hidden_size_list=[100] * 4)
+    result = experiments.overfitting(
+        x, t, xt[:1000], tt[:1000], n_train=300, epochs=60, lr=0.05, hidden_size_list=[100] * 4
+    )
     assert result["none"]["gap"] > 0.15
     assert result["weight_decay"]["gap"] < result["none"]["gap"]
     assert result["dropout"]["gap"] < result["none"]["gap"]

@@ -20,8 +20,15 @@ def test_random_search_ranks_trials_by_validation_accuracy():
     x = rng.random((200, 16)).astype(np.float32)
     t = (x[:, 0] > 0.5).astype(np.int64)
     seen = []
-    trials = random_search(x, t, n_trials=4, epochs=2, hidden_size_list=[8],
-                           lr_range=(1e-3, 1e-1), on_trial=lambda i, trial: seen.append(i))
+    trials = random_search(
+        x,
+        t,
+        n_trials=4,
+        epochs=2,
+        hidden_size_list=[8],
+        lr_range=(1e-3, 1e-1),
+        on_trial=lambda i, trial: seen.append(i),
+    )
     assert seen == [0, 1, 2, 3]
     accs = [trial.val_acc for trial in trials]
     assert accs == sorted(accs, reverse=True)
@@ -29,8 +36,11 @@ def test_random_search_ranks_trials_by_validation_accuracy():
 
 
 def test_narrow_ranges_spans_the_best_trials():
-    trials = [Trial(1e-3, 1e-6, 0.9, 0.9, "finished"), Trial(1e-2, 1e-5, 0.8, 0.8, "finished"),
-              Trial(1e-5, 1e-8, 0.1, 0.1, "finished")]
+    trials = [
+        Trial(1e-3, 1e-6, 0.9, 0.9, "finished"),
+        Trial(1e-2, 1e-5, 0.8, 0.8, "finished"),
+        Trial(1e-5, 1e-8, 0.1, 0.1, "finished"),
+    ]
     ranges = narrow_ranges(trials, top=2)
     assert ranges == {"lr": (1e-3, 1e-2), "weight_decay": (1e-6, 1e-5)}
 

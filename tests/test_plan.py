@@ -1,12 +1,22 @@
 """The training form's checks, as the page's worker runs them."""
 
+import plan
 import pytest
 
-import plan
-
-VALID = {"hidden-layers": "100, 50", "activation": "relu", "init": "he", "optimizer": "adam",
-         "learning-rate": "0.001", "weight-decay": "0", "dropout": "0", "batchnorm": True,
-         "epochs": "2", "batch-size": "100", "train-size": "5000", "seed": "3"}
+VALID = {
+    "hidden-layers": "100, 50",
+    "activation": "relu",
+    "init": "he",
+    "optimizer": "adam",
+    "learning-rate": "0.001",
+    "weight-decay": "0",
+    "dropout": "0",
+    "batchnorm": True,
+    "epochs": "2",
+    "batch-size": "100",
+    "train-size": "5000",
+    "seed": "3",
+}
 
 
 def test_a_valid_form_becomes_a_training_plan():
@@ -26,20 +36,23 @@ def test_std_init_is_the_books_001_and_dropout_turns_on_above_zero():
     assert result["network"]["use_dropout"] is True and result["network"]["dropout_ratio"] == 0.2
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("learning-rate", "-0.1", "learning rate must be a positive number, got -0.1"),
-    ("learning-rate", "fast", "learning rate must be a number, got 'fast'"),
-    ("hidden-layers", "100,x", "hidden layers must be sizes separated by commas"),
-    ("hidden-layers", "0", "hidden layer size must be a positive whole number, got 0"),
-    ("hidden-layers", "5000,5000", "keep it under 3,000,000"),
-    ("weight-decay", "-1", "weight decay must be 0 or a positive number"),
-    ("dropout", "1", "dropout ratio must be at least 0 and below 1, got 1.0"),
-    ("epochs", "0", "epochs must be from 1 to 100, got 0"),
-    ("epochs", "2.5", "epochs must be a whole number, got '2.5'"),
-    ("train-size", "100", "training samples must be from 300 to 60,000, got 100"),
-    ("batch-size", "6000", "batch size must be from 1 to 5,000, got 6,000"),
-    ("init", "lecun", "unknown weight init 'lecun'"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("learning-rate", "-0.1", "learning rate must be a positive number, got -0.1"),
+        ("learning-rate", "fast", "learning rate must be a number, got 'fast'"),
+        ("hidden-layers", "100,x", "hidden layers must be sizes separated by commas"),
+        ("hidden-layers", "0", "hidden layer size must be a positive whole number, got 0"),
+        ("hidden-layers", "5000,5000", "keep it under 3,000,000"),
+        ("weight-decay", "-1", "weight decay must be 0 or a positive number"),
+        ("dropout", "1", "dropout ratio must be at least 0 and below 1, got 1.0"),
+        ("epochs", "0", "epochs must be from 1 to 100, got 0"),
+        ("epochs", "2.5", "epochs must be a whole number, got '2.5'"),
+        ("train-size", "100", "training samples must be from 300 to 60,000, got 100"),
+        ("batch-size", "6000", "batch size must be from 1 to 5,000, got 6,000"),
+        ("init", "lecun", "unknown weight init 'lecun'"),
+    ],
+)
 def test_each_bad_value_is_reported_next_to_its_field(field, value, message):
     result, errors = plan.parse({**VALID, field: value})
     assert result is None
@@ -54,7 +67,14 @@ def test_unknown_optimizer_is_reported_on_the_optimizer_field():
 
 def test_choices_come_from_pynets_lists():
     choices = plan.choices()
-    assert list(choices["optimizers"]) == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+    assert list(choices["optimizers"]) == [
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+    ]
     assert choices["optimizers"]["adam"] == {"label": "Adam", "lr": 0.001}
     assert choices["activations"] == ["relu", "sigmoid", "tanh"]
     assert choices["inits"] == ["std", "xavier", "he", "zeros"]

@@ -12,7 +12,7 @@ def stroke(canvas_size=280, background=255, ink=0):
     """A thick diagonal stroke drawn off-centre, near the top-left corner."""
     img = np.full((canvas_size, canvas_size), background, dtype=np.uint8)
     for i in range(120):
-        img[10 + i:22 + i, 20 + i // 3:32 + i // 3] = ink
+        img[10 + i : 22 + i, 20 + i // 3 : 32 + i // 3] = ink
     return img
 
 

@@ -86,9 +86,17 @@ def test_nan_weights_are_refused():
 
 
 def test_invalid_config_is_refused():
-    meta = {"format": "pynet-model", "version": 1, "info": {},
-            "config": {"input_size": 12, "hidden_size_list": [6], "output_size": 3,
-                       "activation": "os.system"}}
+    meta = {
+        "format": "pynet-model",
+        "version": 1,
+        "info": {},
+        "config": {
+            "input_size": 12,
+            "hidden_size_list": [6],
+            "output_size": 3,
+            "activation": "os.system",
+        },
+    }
     bad = rewrite(saved(), __meta__=npy(np.array(json.dumps(meta))))
     with pytest.raises(ModelFileError, match="the network config is invalid: unknown activation"):
         serialize.load(bad)

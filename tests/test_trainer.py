@@ -11,8 +11,19 @@ T = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
 
 def make(epochs=3, **options):
     network = MultiLayerNet(6, [8], 2, seed=0)
-    return network, Trainer(network, X, T, X[:50], T[:50], epochs=epochs, mini_batch_size=100,
-                            optimizer="adam", optimizer_param={"lr": 0.01}, seed=0, **options)
+    return network, Trainer(
+        network,
+        X,
+        T,
+        X[:50],
+        T[:50],
+        epochs=epochs,
+        mini_batch_size=100,
+        optimizer="adam",
+        optimizer_param={"lr": 0.01},
+        seed=0,
+        **options,
+    )
 
 
 def test_an_epoch_is_one_pass_without_replacement_with_a_short_last_batch():
@@ -80,8 +91,9 @@ def test_nan_loss_stops_training_and_restores_the_last_good_weights():
 def test_an_exploding_but_finite_loss_counts_as_divergence():
     network = MultiLayerNet(6, [8], 2, seed=0)
     first = network.loss(X[:100], T[:100])
-    trainer = Trainer(network, X, T, X, T, epochs=20, optimizer="sgd",
-                      optimizer_param={"lr": 1000.0}, seed=0)
+    trainer = Trainer(
+        network, X, T, X, T, epochs=20, optimizer="sgd", optimizer_param={"lr": 1000.0}, seed=0
+    )
     result = trainer.train()
     assert result.reason == "diverged"
     assert "far above where it started" in result.message
@@ -90,20 +102,24 @@ def test_an_exploding_but_finite_loss_counts_as_divergence():
 
 def test_a_huge_learning_rate_diverges_with_a_message():
     network = MultiLayerNet(6, [8], 2, seed=0)
-    trainer = Trainer(network, X, T, X, T, epochs=50, optimizer="sgd",
-                      optimizer_param={"lr": 1e30}, seed=0)
+    trainer = Trainer(
+        network, X, T, X, T, epochs=50, optimizer="sgd", optimizer_param={"lr": 1e30}, seed=0
+    )
     result = trainer.train()
     assert result.reason == "diverged"
     assert "smaller learning rate" in result.message
     assert all(np.all(np.isfinite(p)) for p in network.params.values())
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"epochs": 0}, "epochs must be a positive whole number"),
-    ({"mini_batch_size": -5}, "batch size must be a positive whole number"),
-    ({"optimizer": "adamax"}, "unknown optimizer"),
-    ({"optimizer_param": {"lr": 0}}, "learning rate must be a positive number"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"epochs": 0}, "epochs must be a positive whole number"),
+        ({"mini_batch_size": -5}, "batch size must be a positive whole number"),
+        ({"optimizer": "adamax"}, "unknown optimizer"),
+        ({"optimizer_param": {"lr": 0}}, "learning rate must be a positive number"),
+    ],
+)
 def test_invalid_settings_are_refused(options, message):
     network = MultiLayerNet(6, [8], 2)
     with pytest.raises(ValueError, match=message):

@@ -6,8 +6,13 @@ Points arrive in bursts from the worker; charts redraw at most once per animatio
 import js
 from pyscript.ffi import create_proxy, to_js
 
-COLORS = {"loss": "#d9480f", "train": "#1971c2", "test": "#2f9e44", "output": "#5c7cfa",
-          "grad": "#e8590c"}
+COLORS = {
+    "loss": "#d9480f",
+    "train": "#1971c2",
+    "test": "#2f9e44",
+    "output": "#5c7cfa",
+    "grad": "#e8590c",
+}
 
 
 def _options(x_title, y_title, y_max=None):
@@ -59,17 +64,31 @@ class TrainingCharts:
     """Loss per step and train/test accuracy per epoch."""
 
     def __init__(self, loss_canvas, acc_canvas, labels):
-        self.loss = js.Chart.new(loss_canvas, to_js({
-            "type": "line",
-            "data": {"datasets": [_line(labels["loss"], COLORS["loss"])]},
-            "options": _options(labels["step"], labels["loss"]),
-        }))
-        self.acc = js.Chart.new(acc_canvas, to_js({
-            "type": "line",
-            "data": {"datasets": [_line(labels["train"], COLORS["train"]),
-                                  _line(labels["test"], COLORS["test"])]},
-            "options": _options(labels["epoch"], labels["accuracy"], 1),
-        }))
+        self.loss = js.Chart.new(
+            loss_canvas,
+            to_js(
+                {
+                    "type": "line",
+                    "data": {"datasets": [_line(labels["loss"], COLORS["loss"])]},
+                    "options": _options(labels["step"], labels["loss"]),
+                }
+            ),
+        )
+        self.acc = js.Chart.new(
+            acc_canvas,
+            to_js(
+                {
+                    "type": "line",
+                    "data": {
+                        "datasets": [
+                            _line(labels["train"], COLORS["train"]),
+                            _line(labels["test"], COLORS["test"]),
+                        ]
+                    },
+                    "options": _options(labels["epoch"], labels["accuracy"], 1),
+                }
+            ),
+        )
         self.acc.options.elements.point.radius = 3
 
     def relabel(self, labels):
@@ -100,14 +119,39 @@ class TrainingCharts:
 
 def histogram(canvas, label, color):
     """A small bar chart for one histogram (filled by ``show_histogram``)."""
-    return js.Chart.new(canvas, to_js({
-        "type": "bar",
-        "data": {"labels": [], "datasets": [{"label": label, "data": [], "backgroundColor": color,
-                                             "barPercentage": 1.0, "categoryPercentage": 1.0}]},
-        "options": {"animation": False, "responsive": True, "maintainAspectRatio": False,
-                    "plugins": {"legend": {"display": False}, "title": {"display": True, "text": label}},
-                    "scales": {"x": {"ticks": {"maxTicksLimit": 5}}, "y": {"ticks": {"maxTicksLimit": 4}}}},
-    }))
+    return js.Chart.new(
+        canvas,
+        to_js(
+            {
+                "type": "bar",
+                "data": {
+                    "labels": [],
+                    "datasets": [
+                        {
+                            "label": label,
+                            "data": [],
+                            "backgroundColor": color,
+                            "barPercentage": 1.0,
+                            "categoryPercentage": 1.0,
+                        }
+                    ],
+                },
+                "options": {
+                    "animation": False,
+                    "responsive": True,
+                    "maintainAspectRatio": False,
+                    "plugins": {
+                        "legend": {"display": False},
+                        "title": {"display": True, "text": label},
+                    },
+                    "scales": {
+                        "x": {"ticks": {"maxTicksLimit": 5}},
+                        "y": {"ticks": {"maxTicksLimit": 4}},
+                    },
+                },
+            }
+        ),
+    )
 
 
 def show_histogram(chart, described, title):

@@ -19,6 +19,6 @@ def put_image(canvas, rgba, width, height):
 def fmt(value, digits=4):
     """A number as the page prints it: fixed decimals, or scientific when tiny or huge."""
     value = float(value)
-    if value != 0 and (abs(value) < 10 ** -digits or abs(value) >= 10**6):
+    if value != 0 and (abs(value) < 10**-digits or abs(value) >= 10**6):
         return f"{value:.{max(digits - 2, 1)}e}"
     return f"{value:.{digits}f}"

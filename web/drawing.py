@@ -18,7 +18,11 @@ class DrawingPad:
         self.on_change = on_change
         self.last = None
         self.empty = True
-        self._handlers = [create_proxy(self._down), create_proxy(self._move), create_proxy(self._up)]
+        self._handlers = [
+            create_proxy(self._down),
+            create_proxy(self._move),
+            create_proxy(self._up),
+        ]
         canvas.addEventListener("pointerdown", self._handlers[0])
         canvas.addEventListener("pointermove", self._handlers[1])
         canvas.addEventListener("pointerup", self._handlers[2])

@@ -13,11 +13,11 @@ import time
 
 import js
 import numpy as np
+import plan
 from pyodide.ffi import to_js
 from pyodide.http import pyfetch
 from pyscript import storage, sync
 
-import plan
 from pynet import inspection, serialize
 from pynet.data import MNIST_FILES, parse_idx, subset
 from pynet.network import MultiLayerNet
@@ -71,8 +71,10 @@ class Engine:
             "source": self.info.get("source", "default"),
             "architecture": "-".join(map(str, sizes)),
             "test_accuracy": self.info.get("test_accuracy"),
-            "options": {k: config[k] for k in ("activation", "use_batchnorm", "use_dropout",
-                                               "weight_decay_lambda")},
+            "options": {
+                k: config[k]
+                for k in ("activation", "use_batchnorm", "use_dropout", "weight_decay_lambda")
+            },
             "message": message,
         }
 
@@ -98,8 +100,10 @@ class Engine:
             for key, stem in MNIST_FILES.items():
                 arrays[key] = parse_idx(await self.fetch(f"data/{stem}.gz"), f"{stem}.gz")
             self.mnist = {
-                "x_train": arrays["train_img"].reshape(-1, 784), "t_train": arrays["train_label"],
-                "x_test": arrays["test_img"].reshape(-1, 784), "t_test": arrays["test_label"],
+                "x_train": arrays["train_img"].reshape(-1, 784),
+                "t_train": arrays["train_label"],
+                "x_test": arrays["test_img"].reshape(-1, 784),
+                "t_test": arrays["test_label"],
             }
         return self.mnist
 
@@ -112,9 +116,13 @@ class Engine:
             self.digit = None
             return {"empty": True}
         result = inspection.explain(network, self.digit)
-        return {"empty": False, "label": result["label"], "probs": result["probs"],
-                "image": _rgba(inspection.gray_rgba(self.digit)),
-                "saliency": _rgba(inspection.diverging_rgba(result["saliency"]))}
+        return {
+            "empty": False,
+            "label": result["label"],
+            "probs": result["probs"],
+            "image": _rgba(inspection.gray_rgba(self.digit)),
+            "saliency": _rgba(inspection.diverging_rgba(result["saliency"])),
+        }
 
     def inspection(self, network: MultiLayerNet, source: str) -> dict:
         if source == "digit":
@@ -127,8 +135,14 @@ class Engine:
         summary = inspection.summarize_trace(network.backward_trace(x, t))
         first = network.layers["Affine1"]
         tiles = inspection.weight_tiles(first.dW)
-        summary.update(empty=False, source=source, samples=len(x), tiles=_rgba(tiles),
-                       tiles_width=tiles.shape[1], tiles_height=tiles.shape[0])
+        summary.update(
+            empty=False,
+            source=source,
+            samples=len(x),
+            tiles=_rgba(tiles),
+            tiles_width=tiles.shape[1],
+            tiles_height=tiles.shape[0],
+        )
         return summary
 
 
@@ -177,7 +191,9 @@ async def train(raw):
         return _js({"errors": errors})
     sync.progress(_js({"phase": "data"}))
     data = await engine.data()
-    x_train, t_train = subset(data["x_train"], data["t_train"], settings["train_size"], settings["seed"])
+    x_train, t_train = subset(
+        data["x_train"], data["t_train"], settings["train_size"], settings["seed"]
+    )
     network = MultiLayerNet(**settings["network"])
     clock = {"progress": 0.0, "poll": 0.0, "inspect": 0.0, "stop": False}
     losses = []
@@ -191,9 +207,20 @@ async def train(raw):
 
     def report(info, **extra):
         first_step = info.step - len(losses) + 1
-        sync.progress(_js({"phase": "train", "epoch": info.epoch, "step": info.step,
-                           "steps_per_epoch": info.steps_per_epoch, "loss": info.loss,
-                           "first_step": first_step, "losses": losses[:], **extra}))
+        sync.progress(
+            _js(
+                {
+                    "phase": "train",
+                    "epoch": info.epoch,
+                    "step": info.step,
+                    "steps_per_epoch": info.steps_per_epoch,
+                    "loss": info.loss,
+                    "first_step": first_step,
+                    "losses": losses[:],
+                    **extra,
+                }
+            )
+        )
         losses.clear()
 
     def on_epoch(info):
@@ -207,30 +234,57 @@ async def train(raw):
         control = sync.poll()
         clock["stop"] = bool(control.stop)
         if control.pixels:
-            sync.show_prediction(_js(engine.prediction(network, control.pixels, control.width,
-                                                       control.height)))
+            sync.show_prediction(
+                _js(engine.prediction(network, control.pixels, control.width, control.height))
+            )
         if now - clock["inspect"] >= INSPECT_EVERY:
             clock["inspect"] = now
             sync.show_inspection(_js(engine.inspection(network, "batch")))
         return clock["stop"]
 
-    trainer = Trainer(network, x_train, t_train, data["x_test"], data["t_test"],
-                      epochs=settings["epochs"], mini_batch_size=settings["mini_batch_size"],
-                      optimizer=settings["optimizer"], optimizer_param=settings["optimizer_param"],
-                      evaluate_sample_num_per_epoch=EVALUATE_SAMPLES, seed=settings["seed"],
-                      on_step=on_step, on_epoch=on_epoch, should_stop=should_stop)
+    trainer = Trainer(
+        network,
+        x_train,
+        t_train,
+        data["x_test"],
+        data["t_test"],
+        epochs=settings["epochs"],
+        mini_batch_size=settings["mini_batch_size"],
+        optimizer=settings["optimizer"],
+        optimizer_param=settings["optimizer_param"],
+        evaluate_sample_num_per_epoch=EVALUATE_SAMPLES,
+        seed=settings["seed"],
+        on_step=on_step,
+        on_epoch=on_epoch,
+        should_stop=should_stop,
+    )
     start = time.perf_counter()
     result = trainer.train()
     if result.steps:
-        engine.use(network, {"test_accuracy": result.final_test_acc, "epochs": result.epochs,
-                             "train_size": settings["train_size"], "optimizer": settings["optimizer"],
-                             **settings["optimizer_param"]}, "trained")
+        engine.use(
+            network,
+            {
+                "test_accuracy": result.final_test_acc,
+                "epochs": result.epochs,
+                "train_size": settings["train_size"],
+                "optimizer": settings["optimizer"],
+                **settings["optimizer_param"],
+            },
+            "trained",
+        )
         await engine.save()
-    return _js({"reason": result.reason, "message": result.message, "steps": result.steps,
-                "epochs": result.epochs, "final_test_acc": result.final_test_acc,
-                "seconds": time.perf_counter() - start,
-                "ms_per_step": 1000 * result.step_seconds / max(result.steps, 1),
-                "model": engine.describe()})
+    return _js(
+        {
+            "reason": result.reason,
+            "message": result.message,
+            "steps": result.steps,
+            "epochs": result.epochs,
+            "final_test_acc": result.final_test_acc,
+            "seconds": time.perf_counter() - start,
+            "ms_per_step": 1000 * result.step_seconds / max(result.steps, 1),
+            "model": engine.describe(),
+        }
+    )
 
 
 def download_model():
@@ -258,5 +312,13 @@ async def reset_model():
     return _js({"model": engine.describe()})
 
 
-__export__ = ["boot", "predict", "inspect", "validate", "train", "download_model",
-              "upload_model", "reset_model"]
+__export__ = [
+    "boot",
+    "predict",
+    "inspect",
+    "validate",
+    "train",
+    "download_model",
+    "upload_model",
+    "reset_model",
+]

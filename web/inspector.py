@@ -5,33 +5,36 @@ their statistics, the norms of the layer's parameter gradients, and the formula 
 computes, typeset with KaTeX, so the student sees the equation beside the live numbers.
 """
 
-import js
-from pyscript import document
-from pyscript.ffi import to_js
-
 import charts
 import i18n
+import js
 from dom import fmt, put_image
+from pyscript import document
+from pyscript.ffi import to_js
 
 #: The formula each kind of layer computes backward (KaTeX).
 FORMULAS = {
     "Affine": r"Y = XW + b \qquad \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} W^{\top},"
-              r"\quad \frac{\partial L}{\partial W} = X^{\top} \frac{\partial L}{\partial Y},"
-              r"\quad \frac{\partial L}{\partial b} = \sum_{n} \frac{\partial L}{\partial Y_{n}}",
+    r"\quad \frac{\partial L}{\partial W} = X^{\top} \frac{\partial L}{\partial Y},"
+    r"\quad \frac{\partial L}{\partial b} = \sum_{n} \frac{\partial L}{\partial Y_{n}}",
     "Relu": r"y = \max(0, x) \qquad \frac{\partial L}{\partial x} = "
-            r"\begin{cases} \frac{\partial L}{\partial y} & x > 0 \\ 0 & x \le 0 \end{cases}",
+    r"\begin{cases} \frac{\partial L}{\partial y} & x > 0 \\ 0 & x \le 0 \end{cases}",
     "Sigmoid": r"y = \frac{1}{1 + e^{-x}} \qquad \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, y (1 - y)",
     "Tanh": r"y = \tanh x \qquad \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y}\, (1 - y^{2})",
     "BatchNorm": r"\hat{x} = \frac{x - \mu}{\sigma},\ y = \gamma \hat{x} + \beta \qquad "
-                 r"\frac{\partial L}{\partial \gamma} = \sum \frac{\partial L}{\partial y} \hat{x},"
-                 r"\quad \frac{\partial L}{\partial \beta} = \sum \frac{\partial L}{\partial y}",
+    r"\frac{\partial L}{\partial \gamma} = \sum \frac{\partial L}{\partial y} \hat{x},"
+    r"\quad \frac{\partial L}{\partial \beta} = \sum \frac{\partial L}{\partial y}",
     "Dropout": r"y = x \cdot \frac{m}{1 - p} \qquad \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} \cdot \frac{m}{1 - p}",
     "SoftmaxWithLoss": r"y = \mathrm{softmax}(a),\ L = -\frac{1}{N} \sum t \log y \qquad "
-                       r"\frac{\partial L}{\partial a} = \frac{y - t}{N}",
+    r"\frac{\partial L}{\partial a} = \frac{y - t}{N}",
 }
 #: How each parameter gradient is named in the page's data attributes.
-PARAM_ATTRIBUTES = {"dW": "data-dw-norm", "db": "data-db-norm", "dgamma": "data-dgamma-norm",
-                    "dbeta": "data-dbeta-norm"}
+PARAM_ATTRIBUTES = {
+    "dW": "data-dw-norm",
+    "db": "data-db-norm",
+    "dgamma": "data-dgamma-norm",
+    "dbeta": "data-dbeta-norm",
+}
 
 CARD = """
 <header><h3></h3><p class="layer-about"></p></header>
@@ -45,8 +48,14 @@ CARD = """
 
 
 def _stats(described):
-    return i18n.text("stats", mean=fmt(described.mean), std=fmt(described.std), min=fmt(described.min),
-                     max=fmt(described.max), norm=fmt(described.norm))
+    return i18n.text(
+        "stats",
+        mean=fmt(described.mean),
+        std=fmt(described.std),
+        min=fmt(described.min),
+        max=fmt(described.max),
+        norm=fmt(described.norm),
+    )
 
 
 class Inspector:
@@ -64,11 +73,16 @@ class Inspector:
         card.querySelector("h3").textContent = layer.name
         about = card.querySelector(".layer-about")
         about.setAttribute("data-i18n", f"layer_{layer.kind}")
-        js.katex.render(FORMULAS[layer.kind], card.querySelector(".formula"),
-                        to_js({"throwOnError": False, "displayMode": True}))
+        js.katex.render(
+            FORMULAS[layer.kind],
+            card.querySelector(".formula"),
+            to_js({"throwOnError": False, "displayMode": True}),
+        )
         entry = {
             "card": card,
-            "output": charts.histogram(card.querySelector(".h-output"), "", charts.COLORS["output"]),
+            "output": charts.histogram(
+                card.querySelector(".h-output"), "", charts.COLORS["output"]
+            ),
             "grad": charts.histogram(card.querySelector(".h-grad"), "", charts.COLORS["grad"]),
         }
         if layer.name == "Affine1":
@@ -84,8 +98,9 @@ class Inspector:
         if summary.empty:
             self.summary_line.textContent = i18n.text("inspector_empty")
             return
-        self.summary_line.textContent = i18n.text("inspector_loss", loss=fmt(summary.loss),
-                                                  samples=summary.samples)
+        self.summary_line.textContent = i18n.text(
+            "inspector_loss", loss=fmt(summary.loss), samples=summary.samples
+        )
         names = []
         for i in range(summary.layers.length):
             layer = summary.layers[i]

@@ -8,16 +8,15 @@ still loading Pyodide and numpy.
 
 import asyncio
 
-import js
-from pyscript import document, window, workers
-from pyscript.ffi import create_proxy, to_js
-
 import i18n
+import js
 import state
 from charts import TrainingCharts
 from dom import find, fmt, put_image
 from drawing import DrawingPad
 from inspector import Inspector
+from pyscript import document, window, workers
+from pyscript.ffi import create_proxy, to_js
 
 #: Seconds to wait after the last stroke before asking for a new guess.
 PREDICT_DELAY = 0.08
@@ -81,13 +80,20 @@ class App:
         find(testid).textContent = i18n.text(key, **values) if key else ""
 
     def chart_labels(self):
-        return {"loss": i18n.text("loss"), "train": i18n.text("train_acc"),
-                "test": i18n.text("test_acc"), "step": "step", "epoch": "epoch",
-                "accuracy": "accuracy"}
+        return {
+            "loss": i18n.text("loss"),
+            "train": i18n.text("train_acc"),
+            "test": i18n.text("test_acc"),
+            "step": "step",
+            "epoch": "epoch",
+            "accuracy": "accuracy",
+        }
 
     # -- start-up ----------------------------------------------------------------------------
     async def boot(self):
-        lang = window.localStorage.getItem(LANG_KEY) or i18n.browser_language(window.navigator.language)
+        lang = window.localStorage.getItem(LANG_KEY) or i18n.browser_language(
+            window.navigator.language
+        )
         self.set_language(lang)
         ticker = asyncio.create_task(self.loading_clock())
         try:
@@ -114,7 +120,9 @@ class App:
         start = js.performance.now()
         while True:
             if self.status_args[1] == "status_loading":
-                self.status("loading", "status_loading", seconds=int((js.performance.now() - start) / 1000))
+                self.status(
+                    "loading", "status_loading", seconds=int((js.performance.now() - start) / 1000)
+                )
             await asyncio.sleep(1)
 
     def fill_choices(self):
@@ -132,9 +140,14 @@ class App:
 
         optimizers = self.choices.optimizers
         names = js.Object.keys(optimizers)
-        fill("optimizer", [(names[i], None, optimizers[names[i]].label) for i in range(names.length)])
+        fill(
+            "optimizer", [(names[i], None, optimizers[names[i]].label) for i in range(names.length)]
+        )
         activations = self.choices.activations
-        fill("activation", [(activations[i], None, activations[i]) for i in range(activations.length)])
+        fill(
+            "activation",
+            [(activations[i], None, activations[i]) for i in range(activations.length)],
+        )
         inits = self.choices.inits
         fill("init", [(inits[i], f"init_{inits[i]}", None) for i in range(inits.length)])
 
@@ -202,7 +215,9 @@ class App:
                     self.show_empty()
                     continue
                 canvas = self.pad.canvas
-                self.show_prediction(await self.engine.predict(self.pad.pixels(), canvas.width, canvas.height))
+                self.show_prediction(
+                    await self.engine.predict(self.pad.pixels(), canvas.width, canvas.height)
+                )
         finally:
             self.predicting = False
         if find("inspector-source").value == "digit":
@@ -252,7 +267,9 @@ class App:
             return
         settings = self.read_form()
         self.training, self.stop_requested = True, False
-        self.total_steps = int(settings["epochs"]) * -(-int(settings["train-size"]) // int(settings["batch-size"]))
+        self.total_steps = int(settings["epochs"]) * -(
+            -int(settings["train-size"]) // int(settings["batch-size"])
+        )
         progress = find("train-progress")
         for attribute in ("data-done", "data-reason", "data-train-acc", "data-test-acc"):
             progress.removeAttribute(attribute)
@@ -305,10 +322,17 @@ class App:
             progress.setAttribute("data-train-acc", str(p.train_acc))
             progress.setAttribute("data-test-acc", str(p.test_acc))
             self.charts.add_accuracy(p.epoch, p.train_acc, p.test_acc)
-            self.message("progress-text", "progress_epoch", epoch=p.epoch, train=fmt(p.train_acc, 3),
-                         test=fmt(p.test_acc, 3))
+            self.message(
+                "progress-text",
+                "progress_epoch",
+                epoch=p.epoch,
+                train=fmt(p.train_acc, 3),
+                test=fmt(p.test_acc, 3),
+            )
         else:
-            self.message("progress-text", "progress_train", epoch=p.epoch, step=p.step, loss=fmt(p.loss))
+            self.message(
+                "progress-text", "progress_train", epoch=p.epoch, step=p.step, loss=fmt(p.loss)
+            )
 
     def on_poll(self):
         """Called by the worker between steps: Stop pressed? A new drawing to read?"""

@@ -21,7 +21,9 @@ INITS = {"std": 0.01, "xavier": "xavier", "he": "he", "zeros": "zeros"}
 def choices() -> dict:
     """What the form's menus offer, from pynet's own lists: names and default learning rates."""
     return {
-        "optimizers": {name: {"label": cls.__name__, "lr": cls().lr} for name, cls in OPTIMIZERS.items()},
+        "optimizers": {
+            name: {"label": cls.__name__, "lr": cls().lr} for name, cls in OPTIMIZERS.items()
+        },
         "activations": list(ACTIVATIONS),
         "inits": list(INITS),
     }
@@ -42,10 +44,14 @@ def _hidden(text: str) -> list[int]:
     try:
         sizes = [int(p) for p in parts]
     except ValueError:
-        raise ValueError(f"hidden layers must be sizes separated by commas, like 100,50; got {text!r}") from None
+        raise ValueError(
+            f"hidden layers must be sizes separated by commas, like 100,50; got {text!r}"
+        ) from None
     weights = sum(a * b for a, b in zip([784, *sizes], [*sizes, 10], strict=False))
     if weights > MAX_WEIGHTS:
-        raise ValueError(f"that network has {weights:,} weights; keep it under {MAX_WEIGHTS:,} in the browser")
+        raise ValueError(
+            f"that network has {weights:,} weights; keep it under {MAX_WEIGHTS:,} in the browser"
+        )
     MultiLayerNet(1, sizes, 2)  # pynet's own check of each size
     return sizes
 
@@ -69,17 +75,32 @@ def parse(raw: dict) -> tuple[dict | None, dict[str, str]]:
             errors[field] = str(exc)
 
     hidden = check("hidden-layers", lambda: _hidden(raw.get("hidden-layers", "")))
-    activation = check("activation", lambda: MultiLayerNet(1, [], 2, activation=raw.get("activation")).config["activation"])
+    activation = check(
+        "activation",
+        lambda: MultiLayerNet(1, [], 2, activation=raw.get("activation")).config["activation"],
+    )
     init = check("init", lambda: _init(raw.get("init")))
     optimizer = str(raw.get("optimizer", ""))
     lr = check("learning-rate", lambda: _number(raw, "learning-rate", "learning rate"))
     if "learning-rate" not in errors:
-        check("learning-rate" if optimizer in OPTIMIZERS else "optimizer",
-              lambda: make_optimizer(optimizer, lr=lr))
-    decay = check("weight-decay", lambda: MultiLayerNet(
-        1, [], 2, weight_decay_lambda=_number(raw, "weight-decay", "weight decay")).weight_decay_lambda)
-    dropout = check("dropout", lambda: MultiLayerNet(
-        1, [], 2, use_dropout=True, dropout_ratio=_number(raw, "dropout", "dropout ratio")).config["dropout_ratio"])
+        check(
+            "learning-rate" if optimizer in OPTIMIZERS else "optimizer",
+            lambda: make_optimizer(optimizer, lr=lr),
+        )
+    decay = check(
+        "weight-decay",
+        lambda: (
+            MultiLayerNet(
+                1, [], 2, weight_decay_lambda=_number(raw, "weight-decay", "weight decay")
+            ).weight_decay_lambda
+        ),
+    )
+    dropout = check(
+        "dropout",
+        lambda: MultiLayerNet(
+            1, [], 2, use_dropout=True, dropout_ratio=_number(raw, "dropout", "dropout ratio")
+        ).config["dropout_ratio"],
+    )
 
     def ranged(field, what, low, high):
         value = _number(raw, field, what, int)
@@ -88,17 +109,34 @@ def parse(raw: dict) -> tuple[dict | None, dict[str, str]]:
         return value
 
     epochs = check("epochs", lambda: ranged("epochs", "epochs", 1, MAX_EPOCHS))
-    train_size = check("train-size", lambda: ranged("train-size", "training samples", *TRAIN_SIZE_RANGE))
-    batch = check("batch-size", lambda: ranged("batch-size", "batch size", 1, train_size or TRAIN_SIZE_RANGE[1]))
+    train_size = check(
+        "train-size", lambda: ranged("train-size", "training samples", *TRAIN_SIZE_RANGE)
+    )
+    batch = check(
+        "batch-size",
+        lambda: ranged("batch-size", "batch size", 1, train_size or TRAIN_SIZE_RANGE[1]),
+    )
     seed = check("seed", lambda: ranged("seed", "seed", 0, 2**31 - 1))
     if errors:
         return None, errors
     plan["network"] = {
-        "input_size": 784, "hidden_size_list": hidden, "output_size": 10,
-        "activation": activation, "weight_init_std": init, "weight_decay_lambda": decay,
-        "use_dropout": dropout > 0, "dropout_ratio": dropout if dropout > 0 else 0.5,
-        "use_batchnorm": bool(raw.get("batchnorm")), "seed": seed,
+        "input_size": 784,
+        "hidden_size_list": hidden,
+        "output_size": 10,
+        "activation": activation,
+        "weight_init_std": init,
+        "weight_decay_lambda": decay,
+        "use_dropout": dropout > 0,
+        "dropout_ratio": dropout if dropout > 0 else 0.5,
+        "use_batchnorm": bool(raw.get("batchnorm")),
+        "seed": seed,
     }
-    plan.update(optimizer=optimizer, optimizer_param={"lr": lr}, epochs=epochs,
-                mini_batch_size=batch, train_size=train_size, seed=seed)
+    plan.update(
+        optimizer=optimizer,
+        optimizer_param={"lr": lr},
+        epochs=epochs,
+        mini_batch_size=batch,
+        train_size=train_size,
+        seed=seed,
+    )
     return plan, {}

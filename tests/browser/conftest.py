@@ -12,8 +12,13 @@ import pytest
 from actions import wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_FLAGS = ["--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-quic", "--disable-gpu"]
+CHROMIUM_FLAGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-gpu",
+]
 
 
 def _site_build():
@@ -47,7 +52,9 @@ def browser():
 
     executable = os.environ.get("BACKPROP_CHROMIUM") or shutil.which("chromium")
     if not executable:
-        pytest.fail("the browser tests need Chromium: run `python3 build.py test`, which installs it")
+        pytest.fail(
+            "the browser tests need Chromium: run `python3 build.py test`, which installs it"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser

@@ -6,8 +6,10 @@ import re
 from actions import draw, sel, wait_ready
 
 ONE = [(0.5, 0.15 + 0.7 * i / 20) for i in range(21)]
-ZERO = [(0.5 + 0.22 * math.sin(2 * math.pi * i / 40), 0.5 - 0.32 * math.cos(2 * math.pi * i / 40))
-        for i in range(42)]
+ZERO = [
+    (0.5 + 0.22 * math.sin(2 * math.pi * i / 40), 0.5 - 0.32 * math.cos(2 * math.pi * i / 40))
+    for i in range(42)
+]
 
 
 def label(page):
@@ -17,7 +19,8 @@ def label(page):
 def wait_label(page, expected):
     page.wait_for_function(
         f"document.querySelector('{sel('prediction')}').dataset.label === '{expected}'",
-        timeout=15_000)
+        timeout=15_000,
+    )
 
 
 def set_fields(page, **values):
@@ -54,16 +57,21 @@ def test_the_drawn_digit_shows_in_the_inspector_with_its_saliency(page):
     draw(page, ONE)
     wait_label(page, "1")
     page.wait_for_selector(sel("layer-SoftmaxWithLoss"))
-    names = page.eval_on_selector_all(f'{sel("layer-inspector")} > article', "a => a.map(n => n.dataset.testid)")
+    names = page.eval_on_selector_all(
+        f"{sel('layer-inspector')} > article", "a => a.map(n => n.dataset.testid)"
+    )
     assert names == ["layer-Affine1", "layer-Relu1", "layer-Affine2", "layer-SoftmaxWithLoss"]
     saliency = page.eval_on_selector(
-        sel("saliency"), "c => Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data)")
+        sel("saliency"), "c => Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data)"
+    )
     assert len(set(saliency)) > 10  # a real heat map, not a blank
 
 
 def test_training_in_the_tab_learns_fills_the_inspector_and_survives_a_reload(page):
     page.select_option(sel("inspector-source"), "batch")
-    set_fields(page, optimizer="adam", learning_rate="0.005", train_size=5000, epochs=1, batch_size=100)
+    set_fields(
+        page, optimizer="adam", learning_rate="0.005", train_size=5000, epochs=1, batch_size=100
+    )
     page.check(sel("batchnorm"))
     page.click(sel("train-start"))
     page.wait_for_selector(f'{sel("app-status")}[data-state="training"]')
@@ -71,23 +79,33 @@ def test_training_in_the_tab_learns_fills_the_inspector_and_survives_a_reload(pa
     draw(page, ONE)
     inked = page.eval_on_selector(
         sel("draw-canvas"),
-        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v > 0)")
+        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v > 0)",
+    )
     assert inked
 
     assert wait_done(page) == "finished"
     progress = page.locator(sel("train-progress"))
     test_acc = float(progress.get_attribute("data-final-test-acc"))
-    print(f"\n1 epoch on 5,000 samples: test accuracy {test_acc:.4f}, "
-          f"{float(progress.get_attribute('data-ms-per-step')):.2f} ms per step in the page")
+    print(
+        f"\n1 epoch on 5,000 samples: test accuracy {test_acc:.4f}, "
+        f"{float(progress.get_attribute('data-ms-per-step')):.2f} ms per step in the page"
+    )
     assert test_acc >= 0.90
     assert progress.get_attribute("data-epoch") == "1"
 
     page.wait_for_selector(sel("layer-BatchNorm1"))
     layers = page.eval_on_selector_all(
-        f'{sel("layer-inspector")} > article',
-        "a => a.map(n => [n.dataset.testid, +n.dataset.gradNorm, n.dataset.dwNorm, n.dataset.dgammaNorm])")
-    assert [name for name, *_ in layers] == ["layer-Affine1", "layer-BatchNorm1", "layer-Relu1",
-                                             "layer-Affine2", "layer-SoftmaxWithLoss"]
+        f"{sel('layer-inspector')} > article",
+        "a => a.map(n => [n.dataset.testid, +n.dataset.gradNorm, n.dataset.dwNorm,"
+        " n.dataset.dgammaNorm])",
+    )
+    assert [name for name, *_ in layers] == [
+        "layer-Affine1",
+        "layer-BatchNorm1",
+        "layer-Relu1",
+        "layer-Affine2",
+        "layer-SoftmaxWithLoss",
+    ]
     assert all(grad > 0 for _, grad, _, _ in layers)
     assert float(layers[0][2]) > 0 and float(layers[3][2]) > 0 and float(layers[1][3]) > 0
 
@@ -102,7 +120,8 @@ def test_stop_ends_a_run_mid_way_and_keeps_what_was_learned(page):
     set_fields(page, train_size=60000, epochs=5)
     page.click(sel("train-start"))
     page.wait_for_function(
-        f"+document.querySelector('{sel('train-progress')}').dataset.step > 30", timeout=60_000)
+        f"+document.querySelector('{sel('train-progress')}').dataset.step > 30", timeout=60_000
+    )
     page.click(sel("train-stop"))
     assert wait_done(page) == "stopped"
     steps = int(page.get_attribute(sel("train-progress"), "data-step"))
@@ -147,10 +166,12 @@ def test_a_model_file_downloads_and_a_corrupt_one_is_refused(page, tmp_path):
 
     page.set_input_files(sel("model-upload"), str(path))
     page.wait_for_function(
-        f"document.querySelector('{sel('model-info')}').dataset.source === 'uploaded'")
+        f"document.querySelector('{sel('model-info')}').dataset.source === 'uploaded'"
+    )
     page.click(sel("model-reset"))
     page.wait_for_function(
-        f"document.querySelector('{sel('model-info')}').dataset.source === 'default'")
+        f"document.querySelector('{sel('model-info')}').dataset.source === 'default'"
+    )
 
 
 def test_the_page_switches_to_korean(page):
