@@ -3,6 +3,7 @@
 
     python3 build.py serve   # build dist/ (if needed) and serve it on http://127.0.0.1:8000
     python3 build.py test    # install test tools, build, run the whole pytest suite
+    python3 build.py bench   # measure speed in the browser and natively, side by side
     python3 build.py         # just build dist/
 
 Everything downloaded is checked against a pinned sha256 and cached in .cache/, so a second
@@ -87,11 +88,24 @@ VENDOR_FILES = [
     ("katex/dist/katex.min.css", "vendor/katex/katex.min.css"),
     ("katex/dist/fonts", "vendor/katex/fonts"),
     ("@pyscript/core/dist", "pyscript"),
+    ("@micropython/micropython-webassembly-pyscript/micropython.mjs", "micropython/micropython.mjs"),
+    ("@micropython/micropython-webassembly-pyscript/micropython.wasm", "micropython/micropython.wasm"),
+    # for the benchmark page only (dev dependencies)
+    ("@tensorflow/tfjs/dist/tf.min.js", "vendor/tfjs/tf.min.js"),
+    ("@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js", "vendor/tfjs/tf-backend-wasm.min.js"),
+    ("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm", "vendor/tfjs/tfjs-backend-wasm.wasm"),
+    ("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+     "vendor/tfjs/tfjs-backend-wasm-simd.wasm"),
+    ("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
+     "vendor/tfjs/tfjs-backend-wasm-threaded-simd.wasm"),
 ]
-#: The main thread runs MicroPython (fast to load); the worker runs Pyodide with numpy.
-MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
-#: Modules the worker imports besides its entry point, engine.py.
-WORKER_MODULES = ["plan.py"]
+#: The Pyodide workers' configs: what each imports besides its entry point, from where.
+#: (The main threads run MicroPython, configured in web/main.json and web/bench.html.)
+WORKERS = {
+    "engine.json": {"./plan.py": "./plan.py"},
+    "bench_worker.json": {"./bench/step_time.py": "./step_time.py",
+                          "./bench/book_two_layer_net.py": "./book_two_layer_net.py"},
+}
 #: XML namespace names are identifiers, not addresses anything connects to.
 XML_NAMESPACES = ("http://www.w3.org/",)
 URL_PATTERN = re.compile(r"\b(?:https?|wss?)://[^\s\"'`)<>\\]+")
@@ -545,16 +559,18 @@ def assemble(pyodide_dist: Path | None) -> None:
                     target = DIST / path.relative_to(folder)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, target)
-        (DIST / "micropython").mkdir(exist_ok=True)
-        for name in ("micropython.mjs", "micropython.wasm"):
-            copy_vendor(NODE_MODULES / MICROPYTHON / name, DIST / "micropython" / name)
-        # The worker's config names the wheel by its content-hashed folder (see above).
-        config = {
-            "interpreter": "./pyodide/pyodide.mjs",
-            "packages": ["numpy", f"./wheels/{wheel.parent.name}/{wheel.name}"],
-            "files": {f"./{name}": f"./{name}" for name in WORKER_MODULES},
-        }
-        (DIST / "engine.json").write_text(json.dumps(config, indent=1))
+        for name in ("step_time.py", "book_two_layer_net.py"):
+            target = DIST / "bench" / name
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy2(ROOT / "benchmarks" / name, target)
+        # The workers' configs name the wheel by its content-hashed folder (see above).
+        for name, files in WORKERS.items():
+            config = {
+                "interpreter": "./pyodide/pyodide.mjs",
+                "packages": ["numpy", f"./wheels/{wheel.parent.name}/{wheel.name}"],
+                "files": files,
+            }
+            (DIST / name).write_text(json.dumps(config, indent=1))
         s.result = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
     with step("offline check") as s:
         violations = offline_violations(DIST)
@@ -647,11 +663,29 @@ def test(pyodide_dist: Path | None, pytest_args: list[str]) -> int:
     return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
 
 
+def bench(pyodide_dist: Path | None) -> None:
+    import threading
+
+    chromium = find_chromium()
+    build(pyodide_dist)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import browser_bench
+
+    server = make_server("127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = browser_bench.run(f"http://127.0.0.1:{server.server_address[1]}/", chromium)
+    finally:
+        server.shutdown()
+    (DIST / "bench-result.json").write_text(json.dumps(result, indent=1))
+    print(f"\nwrote {DIST / 'bench-result.json'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-build", action="store_true", help="serve dist/ as it is")
@@ -666,9 +700,12 @@ def main() -> None:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     try:
-        ensure_venv(with_tests=args.command == "test")
+        ensure_venv(with_tests=args.command in ("test", "bench"))
         if args.command == "test":
             sys.exit(test(args.pyodide_dist, rest))
+        if args.command == "bench":
+            bench(args.pyodide_dist)
+            return
         if not args.no_build:
             build(args.pyodide_dist)
         if args.command == "serve":

@@ -40,6 +40,13 @@ def _js(value):
     return to_js(value, dict_converter=js.Object.fromEntries)
 
 
+def _heap_mb() -> float:
+    """Pyodide's wasm memory in MB. It only ever grows, so after a run it is the run's peak."""
+    import pyodide_js
+
+    return pyodide_js._module.HEAPU8.length / 2**20
+
+
 def _rgba(image: np.ndarray):
     return js.Uint8ClampedArray.new(to_js(np.ascontiguousarray(image).tobytes()))
 

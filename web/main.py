@@ -298,6 +298,8 @@ class App:
         progress.setAttribute("data-reason", str(result.reason))
         progress.setAttribute("data-final-test-acc", str(result.final_test_acc))
         progress.setAttribute("data-ms-per-step", str(result.ms_per_step))
+        progress.setAttribute("data-seconds", str(result.seconds))
+        progress.setAttribute("data-heap-mb", str(result.heap_mb))
         acc = fmt(result.final_test_acc, 4)
         if result.reason == "finished":
             self.message("progress-text", "done_finished", acc=acc, ms=fmt(result.ms_per_step, 1))

@@ -1,0 +1,96 @@
+"""``python3 build.py bench``: every speed figure of Backprop Lab, measured in one run.
+
+Rows, all on MNIST with batches of 100:
+- the benchmark page (web/bench.html): pynet and the book's TwoLayerNet step in Pyodide,
+  TensorFlow.js model.fit with its cpu and wasm backends;
+- the same pynet step natively (CPython), for the browser/native ratio;
+- the app itself: seconds from navigation to ready, cold (new profile) and warm (reload);
+  one full 60,000-sample epoch of 784-100-10 through the training form, with the wasm heap.
+
+Prints a table and writes the numbers to dist/bench-result.json. Nothing is asserted: the
+machines are noisy, so read the ratios, which are measured side by side.
+"""
+
+import json
+import time
+
+from step_time import measure
+
+from pynet.data import load_mnist
+
+CHROMIUM_FLAGS = ["--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--disable-quic", "--disable-gpu"]
+READY = '[data-testid="app-status"][data-state="ready"]'
+
+
+def _ready_seconds(page) -> float:
+    page.wait_for_selector(READY, timeout=120_000)
+    return int(page.get_attribute('[data-testid="app-status"]', "data-ready-ms")) / 1000
+
+
+def browser_rows(site_url: str, chromium: str, steps: int, rounds: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        context = browser.new_context()
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(site_url) else r.abort())
+        page = context.new_page()
+        page.goto(site_url)
+        out["ready_cold_s"] = _ready_seconds(page)
+        page.reload()
+        out["ready_warm_s"] = _ready_seconds(page)
+
+        for field, value in (("train-size", "60000"), ("epochs", "1"), ("hidden-layers", "100")):
+            page.fill(f'[data-testid="{field}"]', value)
+        page.click('[data-testid="train-start"]')
+        done = '[data-testid="train-progress"][data-done="true"]'
+        page.wait_for_selector(done, timeout=600_000)
+        progress = page.locator('[data-testid="train-progress"]')
+        out["epoch_60000_s"] = float(progress.get_attribute("data-seconds"))
+        out["epoch_ms_per_step"] = float(progress.get_attribute("data-ms-per-step"))
+        out["epoch_test_acc"] = float(progress.get_attribute("data-final-test-acc"))
+        out["heap_mb"] = float(progress.get_attribute("data-heap-mb"))
+
+        page.goto(f"{site_url}bench.html?steps={steps}&rounds={rounds}")
+        page.wait_for_selector('[data-testid="bench-result"][data-done="true"]', timeout=900_000)
+        out["page"] = json.loads(page.inner_text('[data-testid="bench-result"]'))
+        browser.close()
+    return out
+
+
+def run(site_url: str, chromium: str, steps: int = 50, rounds: int = 5) -> dict:
+    """Measure everything; return the numbers (also printed as a table)."""
+    (x_train, t_train), _ = load_mnist(normalize=False)
+    x_train = x_train.reshape(len(x_train), -1)
+    started = time.perf_counter()
+    native = [measure(x_train, t_train, hidden, steps=steps, rounds=rounds) for hidden in ((50,), (100, 100))]
+    result = {"native": native, **browser_rows(site_url, chromium, steps, rounds)}
+    result["seconds"] = time.perf_counter() - started
+    print_table(result)
+    return result
+
+
+def print_table(r: dict) -> None:
+    page = r["page"]
+    pyo = {row["network"]: row for row in page["pyodide"]}
+    nat = {row["network"]: row for row in r["native"]}
+    tfjs = {(row["network"], row["backend"]): row for row in page["tfjs"]}
+    print(f"\n{'what':58} {'ms/step':>9}")
+    for net in ("784-50-10", "784-100-100-10"):
+        p = pyo[net]["pynet_ms"]
+        print(f"{'pynet ' + net + ', Adam, in the page (Pyodide)':58} {p:9.2f}")
+        if "book_ms" in pyo[net]:
+            b = pyo[net]["book_ms"]
+            print(f"{'book TwoLayerNet ' + net + ', SGD, float64, in the page':58} {b:9.2f}   pynet {b / p:.2f}x faster")
+        for backend in ("cpu", "wasm"):
+            t = tfjs[(net, backend)]
+            extra = f" (simd {t.get('simd')}, threads {t.get('threads')})" if backend == "wasm" else ""
+            print(f"{'TensorFlow.js ' + backend + ' model.fit ' + net + extra:58} {t['ms']:9.2f}   pynet {t['ms'] / p:.2f}x faster")
+        n = nat[net]["pynet_ms"]
+        print(f"{'pynet ' + net + ', Adam, native CPython':58} {n:9.2f}   page/native {p / n:.1f}x")
+    print(f"\nready (can draw and get a guess): cold {r['ready_cold_s']:.2f} s, warm {r['ready_warm_s']:.2f} s")
+    print(f"one 60,000-sample epoch of 784-100-10 in the page: {r['epoch_60000_s']:.1f} s "
+          f"({r['epoch_ms_per_step']:.2f} ms/step, test accuracy {r['epoch_test_acc']:.4f}), "
+          f"wasm heap {r['heap_mb']:.0f} MB")

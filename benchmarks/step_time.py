@@ -1,0 +1,76 @@
+"""ms per training step: pynet against the book's TwoLayerNet step, side by side in one run.
+
+    python benchmarks/step_time.py            # natively (CPython)
+
+The same function runs in the browser (the page's benchmark, ``python3 build.py bench``),
+so the ratios there and here are measured the same way. Both networks train on the same
+MNIST batches (784-50-10, batch 100); their steps are interleaved in rounds, so machine
+noise hits both alike, and the median round is reported. A benchmark, not a test: it
+prints numbers and asserts nothing.
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from book_two_layer_net import TwoLayerNet, train_step  # noqa: E402
+
+from pynet.data import as_float  # noqa: E402
+from pynet.network import MultiLayerNet  # noqa: E402
+from pynet.trainer import Trainer  # noqa: E402
+
+
+def measure(x_train: np.ndarray, t_train: np.ndarray, hidden=(50,), optimizer: str = "adam",
+            steps: int = 50, rounds: int = 7, batch_size: int = 100, seed: int = 0) -> dict:
+    """Median ms per step of pynet ``MultiLayerNet`` (float32, through ``Trainer.train_step``,
+    so the divergence snapshot is included) and of the book's step, on the same batches."""
+    rng = np.random.default_rng(seed)
+    pynet_net = MultiLayerNet(784, list(hidden), 10, seed=seed)
+    trainer = Trainer(pynet_net, x_train, t_train, x_train[:1], t_train[:1],
+                      optimizer=optimizer, seed=seed)
+    trainer._last_good = pynet_net.get_state()
+    book_net = TwoLayerNet(784, hidden[0], 10, seed=seed) if len(hidden) == 1 else None
+    pynet_ms, book_ms = [], []
+    for _ in range(rounds):
+        batches = [rng.choice(len(x_train), batch_size) for _ in range(steps)]
+        start = time.perf_counter()
+        for idx in batches:
+            trainer.train_step(idx)
+        pynet_ms.append(1000 * (time.perf_counter() - start) / steps)
+        if book_net is not None:
+            # the book's data is float64 in 0..1, converted once up front as the book loads it
+            xb = [as_float(x_train[idx], np.float64) for idx in batches]
+            start = time.perf_counter()
+            for x, idx in zip(xb, batches, strict=True):
+                train_step(book_net, x, t_train[idx])
+            book_ms.append(1000 * (time.perf_counter() - start) / steps)
+    result = {"network": "-".join(map(str, [784, *hidden, 10])), "optimizer": optimizer,
+              "pynet_ms": float(np.median(pynet_ms))}
+    if book_ms:
+        result["book_ms"] = float(np.median(book_ms))
+        result["speedup"] = result["book_ms"] / result["pynet_ms"]
+    return result
+
+
+def main() -> None:
+    from pynet.data import load_mnist
+
+    (x_train, t_train), _ = load_mnist(normalize=False)
+    x_train = x_train.reshape(len(x_train), -1)
+    rows = [measure(x_train, t_train, (50,)), measure(x_train, t_train, (100, 100))]
+    for row in rows:
+        line = f"{row['network']:>14}  pynet {row['pynet_ms']:6.2f} ms/step"
+        if "book_ms" in row:
+            line += f"  book TwoLayerNet {row['book_ms']:6.2f} ms/step  pynet is {row['speedup']:.2f}x faster"
+        print(line)
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()
