@@ -88,23 +88,41 @@ VENDOR_FILES = [
     ("katex/dist/katex.min.css", "vendor/katex/katex.min.css"),
     ("katex/dist/fonts", "vendor/katex/fonts"),
     ("@pyscript/core/dist", "pyscript"),
-    ("@micropython/micropython-webassembly-pyscript/micropython.mjs", "micropython/micropython.mjs"),
-    ("@micropython/micropython-webassembly-pyscript/micropython.wasm", "micropython/micropython.wasm"),
+    (
+        "@micropython/micropython-webassembly-pyscript/micropython.mjs",
+        "micropython/micropython.mjs",
+    ),
+    (
+        "@micropython/micropython-webassembly-pyscript/micropython.wasm",
+        "micropython/micropython.wasm",
+    ),
     # for the benchmark page only (dev dependencies)
     ("@tensorflow/tfjs/dist/tf.min.js", "vendor/tfjs/tf.min.js"),
-    ("@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js", "vendor/tfjs/tf-backend-wasm.min.js"),
-    ("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm", "vendor/tfjs/tfjs-backend-wasm.wasm"),
-    ("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
-     "vendor/tfjs/tfjs-backend-wasm-simd.wasm"),
-    ("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
-     "vendor/tfjs/tfjs-backend-wasm-threaded-simd.wasm"),
+    (
+        "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
+        "vendor/tfjs/tf-backend-wasm.min.js",
+    ),
+    (
+        "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
+        "vendor/tfjs/tfjs-backend-wasm.wasm",
+    ),
+    (
+        "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+        "vendor/tfjs/tfjs-backend-wasm-simd.wasm",
+    ),
+    (
+        "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
+        "vendor/tfjs/tfjs-backend-wasm-threaded-simd.wasm",
+    ),
 ]
 #: The Pyodide workers' configs: what each imports besides its entry point, from where.
 #: (The main threads run MicroPython, configured in web/main.json and web/bench.html.)
 WORKERS = {
     "engine.json": {"./plan.py": "./plan.py"},
-    "bench_worker.json": {"./bench/step_time.py": "./step_time.py",
-                          "./bench/book_two_layer_net.py": "./book_two_layer_net.py"},
+    "bench_worker.json": {
+        "./bench/step_time.py": "./step_time.py",
+        "./bench/book_two_layer_net.py": "./book_two_layer_net.py",
+    },
 }
 #: XML namespace names are identifiers, not addresses anything connects to.
 XML_NAMESPACES = ("http://www.w3.org/",)
@@ -685,7 +703,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
+    parser.add_argument(
+        "command", nargs="?", default="build", choices=["build", "serve", "test", "bench"]
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-build", action="store_true", help="serve dist/ as it is")

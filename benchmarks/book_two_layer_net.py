@@ -83,11 +83,17 @@ class TwoLayerNet:
         dout = self.lastLayer.backward(1)
         for layer in reversed(list(self.layers.values())):
             dout = layer.backward(dout)
-        return {"W1": self.layers["Affine1"].dW, "b1": self.layers["Affine1"].db,
-                "W2": self.layers["Affine2"].dW, "b2": self.layers["Affine2"].db}
+        return {
+            "W1": self.layers["Affine1"].dW,
+            "b1": self.layers["Affine1"].db,
+            "W2": self.layers["Affine2"].dW,
+            "b2": self.layers["Affine2"].db,
+        }
 
 
-def train_step(network: TwoLayerNet, x_batch: np.ndarray, t_batch: np.ndarray, lr: float = 0.1) -> None:
+def train_step(
+    network: TwoLayerNet, x_batch: np.ndarray, t_batch: np.ndarray, lr: float = 0.1
+) -> None:
     """The book's loop body (ch05/train_neuralnet.py): gradient by backprop, then SGD."""
     grad = network.gradient(x_batch, t_batch)
     for key in ("W1", "b1", "W2", "b2"):

@@ -18,8 +18,13 @@ from step_time import measure
 
 from pynet.data import load_mnist
 
-CHROMIUM_FLAGS = ["--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-quic", "--disable-gpu"]
+CHROMIUM_FLAGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-gpu",
+]
 READY = '[data-testid="app-status"][data-state="ready"]'
 
 
@@ -35,7 +40,9 @@ def browser_rows(site_url: str, chromium: str, steps: int, rounds: int) -> dict:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         context = browser.new_context()
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(site_url) else r.abort())
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(site_url) else r.abort()
+        )
         page = context.new_page()
         page.goto(site_url)
         out["ready_cold_s"] = _ready_seconds(page)
@@ -65,32 +72,60 @@ def run(site_url: str, chromium: str, steps: int = 50, rounds: int = 5) -> dict:
     (x_train, t_train), _ = load_mnist(normalize=False)
     x_train = x_train.reshape(len(x_train), -1)
     started = time.perf_counter()
-    native = [measure(x_train, t_train, hidden, steps=steps, rounds=rounds) for hidden in ((50,), (100, 100))]
+    native = [
+        measure(x_train, t_train, hidden, steps=steps, rounds=rounds)
+        for hidden in ((50,), (100, 100))
+    ]
     result = {"native": native, **browser_rows(site_url, chromium, steps, rounds)}
     result["seconds"] = time.perf_counter() - started
     print_table(result)
     return result
 
 
-def print_table(r: dict) -> None:
+def table_rows(r: dict) -> list[tuple[str, float, str]]:
+    """(what, ms per step, how pynet in the page compares) for every step measurement."""
     page = r["page"]
-    pyo = {row["network"]: row for row in page["pyodide"]}
-    nat = {row["network"]: row for row in r["native"]}
+    pyodide = {row["network"]: row for row in page["pyodide"]}
+    native = {row["network"]: row for row in r["native"]}
     tfjs = {(row["network"], row["backend"]): row for row in page["tfjs"]}
-    print(f"\n{'what':58} {'ms/step':>9}")
+    rows = []
     for net in ("784-50-10", "784-100-100-10"):
-        p = pyo[net]["pynet_ms"]
-        print(f"{'pynet ' + net + ', Adam, in the page (Pyodide)':58} {p:9.2f}")
-        if "book_ms" in pyo[net]:
-            b = pyo[net]["book_ms"]
-            print(f"{'book TwoLayerNet ' + net + ', SGD, float64, in the page':58} {b:9.2f}   pynet {b / p:.2f}x faster")
+        ours = pyodide[net]["pynet_ms"]
+        rows.append((f"pynet {net}, Adam, in the page (Pyodide)", ours, ""))
+        if "book_ms" in pyodide[net]:
+            book = pyodide[net]["book_ms"]
+            rows.append(
+                (
+                    f"book TwoLayerNet {net}, SGD, in the page",
+                    book,
+                    f"pynet {book / ours:.2f}x faster",
+                )
+            )
         for backend in ("cpu", "wasm"):
             t = tfjs[(net, backend)]
-            extra = f" (simd {t.get('simd')}, threads {t.get('threads')})" if backend == "wasm" else ""
-            print(f"{'TensorFlow.js ' + backend + ' model.fit ' + net + extra:58} {t['ms']:9.2f}   pynet {t['ms'] / p:.2f}x faster")
-        n = nat[net]["pynet_ms"]
-        print(f"{'pynet ' + net + ', Adam, native CPython':58} {n:9.2f}   page/native {p / n:.1f}x")
-    print(f"\nready (can draw and get a guess): cold {r['ready_cold_s']:.2f} s, warm {r['ready_warm_s']:.2f} s")
-    print(f"one 60,000-sample epoch of 784-100-10 in the page: {r['epoch_60000_s']:.1f} s "
-          f"({r['epoch_ms_per_step']:.2f} ms/step, test accuracy {r['epoch_test_acc']:.4f}), "
-          f"wasm heap {r['heap_mb']:.0f} MB")
+            how = f" (simd {t['simd']}, threads {t['threads']})" if backend == "wasm" else ""
+            rows.append(
+                (
+                    f"TensorFlow.js {backend}{how} model.fit {net}",
+                    t["ms"],
+                    f"pynet {t['ms'] / ours:.2f}x faster",
+                )
+            )
+        mine = native[net]["pynet_ms"]
+        rows.append((f"pynet {net}, Adam, native CPython", mine, f"page/native {ours / mine:.1f}x"))
+    return rows
+
+
+def print_table(r: dict) -> None:
+    print()
+    for what, ms, note in table_rows(r):
+        print(f"{what:62} {ms:8.2f} ms  {note}")
+    print(
+        f"\nready (can draw and get a guess): cold {r['ready_cold_s']:.2f} s, "
+        f"warm {r['ready_warm_s']:.2f} s"
+    )
+    print(
+        f"one 60,000-sample epoch of 784-100-10 in the page: {r['epoch_60000_s']:.1f} s "
+        f"({r['epoch_ms_per_step']:.2f} ms/step, test accuracy {r['epoch_test_acc']:.4f}), "
+        f"wasm heap {r['heap_mb']:.0f} MB"
+    )

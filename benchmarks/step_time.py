@@ -26,14 +26,23 @@ from pynet.network import MultiLayerNet  # noqa: E402
 from pynet.trainer import Trainer  # noqa: E402
 
 
-def measure(x_train: np.ndarray, t_train: np.ndarray, hidden=(50,), optimizer: str = "adam",
-            steps: int = 50, rounds: int = 7, batch_size: int = 100, seed: int = 0) -> dict:
+def measure(
+    x_train: np.ndarray,
+    t_train: np.ndarray,
+    hidden=(50,),
+    optimizer: str = "adam",
+    steps: int = 50,
+    rounds: int = 7,
+    batch_size: int = 100,
+    seed: int = 0,
+) -> dict:
     """Median ms per step of pynet ``MultiLayerNet`` (float32, through ``Trainer.train_step``,
     so the divergence snapshot is included) and of the book's step, on the same batches."""
     rng = np.random.default_rng(seed)
     pynet_net = MultiLayerNet(784, list(hidden), 10, seed=seed)
-    trainer = Trainer(pynet_net, x_train, t_train, x_train[:1], t_train[:1],
-                      optimizer=optimizer, seed=seed)
+    trainer = Trainer(
+        pynet_net, x_train, t_train, x_train[:1], t_train[:1], optimizer=optimizer, seed=seed
+    )
     trainer._last_good = pynet_net.get_state()
     book_net = TwoLayerNet(784, hidden[0], 10, seed=seed) if len(hidden) == 1 else None
     pynet_ms, book_ms = [], []
@@ -50,8 +59,11 @@ def measure(x_train: np.ndarray, t_train: np.ndarray, hidden=(50,), optimizer: s
             for x, idx in zip(xb, batches, strict=True):
                 train_step(book_net, x, t_train[idx])
             book_ms.append(1000 * (time.perf_counter() - start) / steps)
-    result = {"network": "-".join(map(str, [784, *hidden, 10])), "optimizer": optimizer,
-              "pynet_ms": float(np.median(pynet_ms))}
+    result = {
+        "network": "-".join(map(str, [784, *hidden, 10])),
+        "optimizer": optimizer,
+        "pynet_ms": float(np.median(pynet_ms)),
+    }
     if book_ms:
         result["book_ms"] = float(np.median(book_ms))
         result["speedup"] = result["book_ms"] / result["pynet_ms"]
@@ -67,7 +79,8 @@ def main() -> None:
     for row in rows:
         line = f"{row['network']:>14}  pynet {row['pynet_ms']:6.2f} ms/step"
         if "book_ms" in row:
-            line += f"  book TwoLayerNet {row['book_ms']:6.2f} ms/step  pynet is {row['speedup']:.2f}x faster"
+            line += f"  book TwoLayerNet {row['book_ms']:6.2f} ms/step"
+            line += f"  pynet is {row['speedup']:.2f}x faster"
         print(line)
     print(json.dumps(rows))
 

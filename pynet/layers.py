@@ -56,15 +56,12 @@ class Tanh:
 class Affine:
     """Fully connected layer: Y = X·W + b.
 
-    Backward: dX = dY·Wᵀ, dW = Xᵀ·dY, db = Σ dY over the batch. ``compute_dx`` may be turned
-    off for the first layer while training, where nothing needs dX (it saves a third of the
-    backward pass); inspection turns it back on to show dL/dx of the input pixels.
+    Backward: dX = dY·Wᵀ, dW = Xᵀ·dY, db = Σ dY over the batch.
     """
 
     def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
         self.W = W
         self.b = b
-        self.compute_dx = True
         self.x = None
         self.original_x_shape = None
         self.dW = None
@@ -75,8 +72,39 @@ class Affine:
         self.x = x.reshape(x.shape[0], -1)
         return dot(self.x, self.W) + self.b
 
-    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         self.dW = dot(self.x.T, dout)
+        self.db = np.sum(dout, axis=0)
+        return dot(dout, self.W.T).reshape(self.original_x_shape)
+
+
+class InputAffine(Affine):
+    """The first Affine layer, fed by the data itself (``MultiLayerNet`` uses it as Affine1).
+
+    It computes what ``Affine`` computes, with two shortcuts only the first layer can take:
+
+    - Nothing lies below it, so training needs no dX: backward computes dX only when
+      ``compute_dx`` is set (the page's inspector and saliency map set it, to show dL/dx).
+    - Pixels that are 0 in every image of the batch add nothing to X·W and get a zero row in
+      dW, so both products skip them. In a batch of 100 MNIST images that is about a third
+      of the 784 pixels, and a quarter of a training step in the browser.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
+        super().__init__(W, b)
+        self.compute_dx = False
+        self.active = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.original_x_shape = x.shape
+        x = x.reshape(x.shape[0], -1)
+        self.active = np.flatnonzero(x.any(axis=0))  # the input columns that are not all 0
+        self.x = x[:, self.active]
+        return dot(self.x, self.W[self.active]) + self.b
+
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        self.dW = np.zeros_like(self.W)
+        self.dW[self.active] = dot(self.x.T, dout)
         self.db = np.sum(dout, axis=0)
         if not self.compute_dx:
             return None

@@ -8,7 +8,16 @@ import numpy as np
 
 from .data import as_float
 from .initializers import init_std, init_weight
-from .layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from .layers import (
+    Affine,
+    BatchNormalization,
+    Dropout,
+    InputAffine,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
 
 #: Hidden-layer activations by name.
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
@@ -106,10 +115,15 @@ class MultiLayerNet:
             self.params[f"W{idx}"] = init_weight(weight_init_std, n_in, n_out, rng, self.dtype)
             self.params[f"b{idx}"] = np.zeros(n_out, dtype=self.dtype)
 
+        def affine(idx: int) -> Affine:
+            # The first layer reads the data itself: see InputAffine for what that saves.
+            cls = InputAffine if idx == 1 else Affine
+            return cls(self.params[f"W{idx}"], self.params[f"b{idx}"])
+
         self.layers: dict[str, object] = {}
         activation_cls = ACTIVATIONS[activation]
         for idx in range(1, self.hidden_layer_num + 1):
-            self.layers[f"Affine{idx}"] = Affine(self.params[f"W{idx}"], self.params[f"b{idx}"])
+            self.layers[f"Affine{idx}"] = affine(idx)
             if use_batchnorm:
                 n = sizes[idx]
                 self.params[f"gamma{idx}"] = np.ones(n, dtype=self.dtype)
@@ -124,10 +138,8 @@ class MultiLayerNet:
             if use_dropout:
                 self.layers[f"Dropout{idx}"] = Dropout(dropout_ratio, rng)
         last = self.hidden_layer_num + 1
-        self.layers[f"Affine{last}"] = Affine(self.params[f"W{last}"], self.params[f"b{last}"])
+        self.layers[f"Affine{last}"] = affine(last)
         self.last_layer = SoftmaxWithLoss()
-        # Training never needs dL/dx of the input pixels; skipping it saves a third of backward.
-        self.layers["Affine1"].compute_dx = False
 
     # -- forward ---------------------------------------------------------------------------
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:

@@ -9,6 +9,7 @@ from pynet.layers import (
     Affine,
     BatchNormalization,
     Dropout,
+    InputAffine,
     Relu,
     Sigmoid,
     SoftmaxWithLoss,
@@ -66,12 +67,36 @@ def test_affine_keeps_the_shape_of_image_input():
     assert layer.backward(np.ones((3, 2))).shape == (3, 1, 3, 4)
 
 
-def test_affine_skips_dx_when_asked():
-    layer = Affine(rng.standard_normal((5, 3)), np.zeros(3))
-    layer.compute_dx = False
-    layer.forward(rng.standard_normal((4, 5)))
-    assert layer.backward(np.ones((4, 3))) is None
-    assert layer.dW.shape == (5, 3)
+def test_input_affine_matches_affine_while_skipping_all_zero_columns():
+    W, b = rng.standard_normal((6, 3)), rng.standard_normal(3)
+    x = rng.standard_normal((4, 6))
+    x[:, [1, 4]] = 0  # pixels that are black in every image of the batch
+    g = rng.standard_normal((4, 3))
+    plain, shortcut = Affine(W, b), InputAffine(W, b)
+    assert np.allclose(shortcut.forward(x), plain.forward(x))
+    assert shortcut.x.shape == (4, 4)  # only the active columns were multiplied
+    assert shortcut.backward(g) is None  # no dX while training
+    dx = plain.backward(g)
+    assert np.allclose(shortcut.dW, plain.dW) and np.all(shortcut.dW[[1, 4]] == 0)
+    assert np.allclose(shortcut.db, plain.db)
+    shortcut.compute_dx = True
+    assert np.allclose(shortcut.backward(g), dx)
+
+
+def test_input_affine_backward_matches_numerical_gradient():
+    W, b = rng.standard_normal((6, 3)), rng.standard_normal(3)
+    layer = InputAffine(W, b)
+    layer.compute_dx = True
+    x = rng.standard_normal((4, 6))
+    x[:, 2] = 0
+    g = rng.standard_normal((4, 3))
+    layer.forward(x)
+    dx = layer.backward(g)
+    loss = probe_loss(layer.forward, x, g)
+    assert relative_error(dx, numerical_gradient(loss, x)) < 1e-7
+    layer.forward(x)
+    layer.backward(g)
+    assert relative_error(layer.dW, numerical_gradient(loss, W)) < 1e-7
 
 
 @pytest.mark.parametrize("labels", ["indices", "one-hot"])

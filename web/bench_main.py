@@ -18,8 +18,13 @@ async def main():
     status.textContent = "pynet and the book's step in Pyodide…"
     bench = await workers["bench"]
     rows = await bench.run(str(window.location.href), steps, rounds)
-    result = {"steps": steps, "rounds": rounds, "pyodide": json.loads(rows), "tfjs": [],
-              "cross_origin_isolated": bool(window.crossOriginIsolated)}
+    result = {
+        "steps": steps,
+        "rounds": rounds,
+        "pyodide": json.loads(rows),
+        "tfjs": [],
+        "cross_origin_isolated": bool(window.crossOriginIsolated),
+    }
     for hidden in ([50], [100, 100]):
         for backend in ("cpu", "wasm"):
             status.textContent = f"TensorFlow.js {backend} {hidden}…"

@@ -5,9 +5,9 @@ import json
 
 import js
 from pyodide.http import pyfetch
+from step_time import measure
 
 from pynet.data import parse_idx
-from step_time import measure
 
 
 async def run(base_url, steps, rounds):
@@ -17,8 +17,10 @@ async def run(base_url, steps, rounds):
 
     images = parse_idx(await fetch("data/train-images-idx3-ubyte.gz")).reshape(-1, 784)
     labels = parse_idx(await fetch("data/train-labels-idx1-ubyte.gz"))
-    rows = [measure(images, labels, hidden, steps=int(steps), rounds=int(rounds))
-            for hidden in ((50,), (100, 100))]
+    rows = [
+        measure(images, labels, hidden, steps=int(steps), rounds=int(rounds))
+        for hidden in ((50,), (100, 100))
+    ]
     return json.dumps(rows)
 
 
