@@ -19,20 +19,27 @@ def _options(x_title, y_title, y_max=None):
     y = {"title": {"display": True, "text": y_title}}
     if y_max is not None:
         y.update(min=0, max=y_max)
+    x = {"type": "linear", "min": 0, "title": {"display": True, "text": x_title}}
     return {
         "animation": False,
         "responsive": True,
         "maintainAspectRatio": False,
         "parsing": False,
         "normalized": True,
-        "scales": {"x": {"type": "linear", "title": {"display": True, "text": x_title}}, "y": y},
+        "scales": {"x": x, "y": y},
         "plugins": {"legend": {"display": True}},
         "elements": {"point": {"radius": 0}, "line": {"borderWidth": 1.5}},
     }
 
 
-def _line(label, color):
-    return {"label": label, "data": [], "borderColor": color, "backgroundColor": color}
+def _line(label, color, point_radius=0):
+    return {
+        "label": label,
+        "data": [],
+        "borderColor": color,
+        "backgroundColor": color,
+        "pointRadius": point_radius,
+    }
 
 
 class Redraw:
@@ -81,15 +88,14 @@ class TrainingCharts:
                     "type": "line",
                     "data": {
                         "datasets": [
-                            _line(labels["train"], COLORS["train"]),
-                            _line(labels["test"], COLORS["test"]),
+                            _line(labels["train"], COLORS["train"], 3),
+                            _line(labels["test"], COLORS["test"], 3),
                         ]
                     },
                     "options": _options(labels["epoch"], labels["accuracy"], 1),
                 }
             ),
         )
-        self.acc.options.elements.point.radius = 3
 
     def relabel(self, labels):
         self.loss.data.datasets[0].label = labels["loss"]

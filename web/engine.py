@@ -289,6 +289,7 @@ async def train(raw):
             "final_test_acc": result.final_test_acc,
             "seconds": time.perf_counter() - start,
             "ms_per_step": 1000 * result.step_seconds / max(result.steps, 1),
+            "heap_mb": _heap_mb(),
             "model": engine.describe(),
         }
     )

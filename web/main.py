@@ -275,6 +275,7 @@ class App:
             progress.removeAttribute(attribute)
         progress.setAttribute("data-step", "0")
         find("train-bar").value = 0
+        find("inspector-source").value = "batch"  # what training streams to the inspector
         self.charts.reset()
         self.set_busy(True)
         self.status("training", "status_training")
