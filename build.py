@@ -118,8 +118,9 @@ VENDOR_FILES = [
 #: The Pyodide workers' configs: what each imports besides its entry point, from where.
 #: (The main threads run MicroPython, configured in web/main.json and web/bench.html.)
 WORKERS = {
-    "engine.json": {"./plan.py": "./plan.py"},
+    "engine.json": {"./engine.py": "./engine.py", "./plan.py": "./plan.py"},
     "bench_worker.json": {
+        "./bench_worker.py": "./bench_worker.py",
         "./bench/step_time.py": "./step_time.py",
         "./bench/book_two_layer_net.py": "./book_two_layer_net.py",
     },
@@ -581,13 +582,12 @@ def assemble(pyodide_dist: Path | None) -> None:
             target = DIST / "bench" / name
             target.parent.mkdir(exist_ok=True)
             shutil.copy2(ROOT / "benchmarks" / name, target)
-        # The workers' configs name the wheel by its content-hashed folder (see above).
+        # Each worker unpacks pynet's wheel (named by its content-hashed folder, see above)
+        # into its files and loads numpy itself: no "packages", so no micropip (see
+        # web/engine_worker.py).
         for name, files in WORKERS.items():
-            config = {
-                "interpreter": "./pyodide/pyodide.mjs",
-                "packages": ["numpy", f"./wheels/{wheel.parent.name}/{wheel.name}"],
-                "files": files,
-            }
+            wheel_url = f"./wheels/{wheel.parent.name}/{wheel.name}"
+            config = {"interpreter": "./pyodide/pyodide.mjs", "files": {**files, wheel_url: "./*"}}
             (DIST / name).write_text(json.dumps(config, indent=1))
         s.result = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
     with step("offline check") as s:

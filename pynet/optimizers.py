@@ -25,6 +25,13 @@ def _check_fraction(name: str, value: float) -> float:
     return value
 
 
+def _state(store: dict, key: str, like: np.ndarray) -> np.ndarray:
+    """The optimizer state for ``key``, created as zeros shaped like the parameter on first use."""
+    if key not in store:
+        store[key] = np.zeros_like(like)
+    return store[key]
+
+
 class SGD:
     """Stochastic gradient descent: W ← W − η·∂L/∂W."""
 
@@ -46,7 +53,7 @@ class Momentum:
 
     def update(self, params: dict, grads: dict) -> None:
         for key in params:
-            v = self.v.setdefault(key, np.zeros_like(params[key]))
+            v = _state(self.v, key, params[key])
             v *= self.momentum
             v -= self.lr * grads[key]
             params[key] += v
@@ -65,7 +72,7 @@ class Nesterov:
     def update(self, params: dict, grads: dict) -> None:
         a = self.momentum
         for key in params:
-            v = self.v.setdefault(key, np.zeros_like(params[key]))
+            v = _state(self.v, key, params[key])
             v *= a
             v -= self.lr * grads[key]
             params[key] += a * a * v
@@ -81,7 +88,7 @@ class AdaGrad:
 
     def update(self, params: dict, grads: dict) -> None:
         for key in params:
-            h = self.h.setdefault(key, np.zeros_like(params[key]))
+            h = _state(self.h, key, params[key])
             h += grads[key] * grads[key]
             params[key] -= self.lr * grads[key] / (np.sqrt(h) + 1e-7)
 
@@ -98,7 +105,7 @@ class RMSprop:
 
     def update(self, params: dict, grads: dict) -> None:
         for key in params:
-            h = self.h.setdefault(key, np.zeros_like(params[key]))
+            h = _state(self.h, key, params[key])
             h *= self.decay_rate
             h += (1 - self.decay_rate) * grads[key] * grads[key]
             params[key] -= self.lr * grads[key] / (np.sqrt(h) + 1e-7)
@@ -121,8 +128,8 @@ class Adam:
         self.iter += 1
         lr_t = self.lr * math.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
         for key in params:
-            m = self.m.setdefault(key, np.zeros_like(params[key]))
-            v = self.v.setdefault(key, np.zeros_like(params[key]))
+            m = _state(self.m, key, params[key])
+            v = _state(self.v, key, params[key])
             g = grads[key]
             m += (1 - self.beta1) * (g - m)
             v += (1 - self.beta2) * (g * g - v)

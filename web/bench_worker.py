@@ -22,6 +22,3 @@ async def run(base_url, steps, rounds):
         for hidden in ((50,), (100, 100))
     ]
     return json.dumps(rows)
-
-
-__export__ = ["run"]

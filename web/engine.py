@@ -1,8 +1,8 @@
 """The page's engine: pynet running in a PyScript worker (Pyodide + numpy).
 
 The page's main thread only draws; everything numerical happens here, so drawing stays
-smooth while a network trains. The main thread calls the functions in ``__export__``;
-while training, this worker calls back into the main thread through ``sync`` (``progress``
+smooth while a network trains. The main thread calls the functions in ``__all__`` (which
+engine_worker.py serves); while training, this worker calls back into the main thread through ``sync`` (``progress``
 to stream numbers, ``poll`` to learn of a Stop click or a new drawing, ``show_prediction``
 and ``show_inspection`` to refresh those views with the network as it learns).
 
@@ -320,7 +320,7 @@ async def reset_model():
     return _js({"model": engine.describe()})
 
 
-__export__ = [
+__all__ = [
     "boot",
     "predict",
     "inspect",
