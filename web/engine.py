@@ -2,9 +2,10 @@
 
 The page's main thread only draws; everything numerical happens here, so drawing stays
 smooth while a network trains. The main thread calls the functions in ``__all__`` (which
-engine_worker.py serves); while training, this worker calls back into the main thread through ``sync`` (``progress``
-to stream numbers, ``poll`` to learn of a Stop click or a new drawing, ``show_prediction``
-and ``show_inspection`` to refresh those views with the network as it learns).
+engine_worker.py serves); while training, this worker calls back into the main thread
+through ``sync`` (``progress`` to stream numbers, ``poll`` to learn of a Stop click or a new
+drawing, ``show_prediction`` and ``show_inspection`` to refresh those views with the network
+as it learns).
 
 Values cross threads as JS objects (``to_js``) with images as RGBA ``Uint8ClampedArray``s.
 """
