@@ -40,6 +40,20 @@ def bowl(x: float, y: float) -> float:
     return x**2 / 20.0 + y**2
 
 
+def bowl_contours(levels: tuple[float, ...] = (0.5, 1, 2, 4, 8), points: int = 73) -> list[dict]:
+    """Contour lines of ``bowl`` for a plot: f = c is the ellipse x = √(20c)·cos θ,
+    y = √c·sin θ. Returns ``[{"level": c, "x": [...], "y": [...]}, ...]``."""
+    theta = np.linspace(0, 2 * np.pi, points)
+    return [
+        {
+            "level": c,
+            "x": (np.sqrt(20 * c) * np.cos(theta)).tolist(),
+            "y": (np.sqrt(c) * np.sin(theta)).tolist(),
+        }
+        for c in levels
+    ]
+
+
 def optimizer_paths(
     steps: int = 30,
     lrs: dict[str, float] | None = None,
@@ -219,7 +233,9 @@ def batchnorm_comparison(
     """Figure 6-18: training accuracy per epoch with and without batch norm, for each initial
     weight std (book: 16 scales from 1 to 1e-4 on 1,000 samples, 6-layer net, SGD 0.01).
 
-    Returns ``[{"scale": s, "batchnorm": [acc, ...], "plain": [acc, ...]}, ...]``.
+    Returns ``[{"scale": s, "batchnorm": [acc, ...], "plain": [acc, ...]}, ...]`` with
+    ``batchnorm_reason`` and ``plain_reason`` saying how each run ended (a plain network at
+    a large scale diverges: its loss explodes, and its curve stops there).
     """
     scales = np.logspace(0, -4, 16).tolist() if scales is None else scales
     hidden = [100] * 5 if hidden_size_list is None else hidden_size_list
@@ -244,7 +260,7 @@ def batchnorm_comparison(
                 seed=seed,
                 should_stop=should_stop,
             )
-            trainer.train()
+            row[f"{key}_reason"] = trainer.train().reason
             row[key] = trainer.train_acc_list
         results.append(row)
         if on_progress:
@@ -279,13 +295,20 @@ def overfitting(
 ) -> dict[str, dict]:
     """Figures 6-20 to 6-23: a 7-layer network on only ``n_train`` images, as is and with
     each regulariser. Returns per variant the ``train_acc`` and ``test_acc`` per epoch and
-    the final ``gap`` between them: the overfitting the regularisers shrink."""
+    the final ``gap`` between them: the overfitting the regularisers shrink. Progress is
+    reported per epoch, over all variants."""
     variants = OVERFIT_VARIANTS if variants is None else variants
     hidden = [100] * 6 if hidden_size_list is None else hidden_size_list
     x_small, t_small = subset(x_train, t_train, n_train, seed)
+    total = epochs * len(variants)
     results = {}
     for i, (name, options) in enumerate(variants.items()):
         network = MultiLayerNet(x_train.shape[1], hidden, 10, seed=seed, **options)
+
+        def on_epoch(info, done=i * epochs):
+            if on_progress:
+                on_progress(done + info.epoch, total)
+
         trainer = Trainer(
             network,
             x_small,
@@ -297,6 +320,7 @@ def overfitting(
             optimizer="sgd",
             optimizer_param={"lr": lr},
             seed=seed,
+            on_epoch=on_epoch,
             should_stop=should_stop,
         )
         trainer.train()
@@ -306,8 +330,6 @@ def overfitting(
             "test_acc": test_acc,
             "gap": train_acc[-1] - test_acc[-1] if train_acc else None,
         }
-        if on_progress:
-            on_progress(i + 1, len(variants))
     return results
 
 

@@ -96,3 +96,9 @@ def test_smooth_curve_keeps_length_and_reduces_noise():
     smooth = experiments.smooth_curve(noisy.tolist())
     assert len(smooth) == 200
     assert np.std(np.diff(smooth)) < np.std(np.diff(noisy)) / 3
+
+
+def test_bowl_contours_lie_on_their_level():
+    for line in experiments.bowl_contours(levels=(1, 4)):
+        values = [experiments.bowl(x, y) for x, y in zip(line["x"], line["y"], strict=True)]
+        assert values == pytest.approx([line["level"]] * len(values))

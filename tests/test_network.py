@@ -166,3 +166,11 @@ def test_invalid_hyperparameters_get_a_clear_message(options, message):
     kwargs = {"input_size": 8, "hidden_size_list": [5], "output_size": 3, **options}
     with pytest.raises(ValueError, match=message):
         MultiLayerNet(**kwargs)
+
+
+def test_a_spot_check_of_some_entries_agrees_with_the_full_check():
+    network = MultiLayerNet(8, [7, 6], 3, dtype="float64", use_batchnorm=True, seed=3)
+    full = gradient_check(network, X, T)
+    spot = gradient_check(network, X, T, max_entries=5)
+    assert set(spot) == set(full)
+    assert max(spot.values()) < 1e-7

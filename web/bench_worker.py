@@ -3,22 +3,17 @@
 
 import json
 
-import js
-from pyodide.http import pyfetch
+import site_data
 from step_time import measure
-
-from pynet.data import parse_idx
 
 
 async def run(base_url, steps, rounds):
-    async def fetch(path):
-        response = await pyfetch(str(js.URL.new(path, str(base_url)).href))
-        return await response.bytes()
-
-    images = parse_idx(await fetch("data/train-images-idx3-ubyte.gz")).reshape(-1, 784)
-    labels = parse_idx(await fetch("data/train-labels-idx1-ubyte.gz"))
+    data = await site_data.mnist(base_url)
     rows = [
-        measure(images, labels, hidden, steps=int(steps), rounds=int(rounds))
+        measure(data["x_train"], data["t_train"], hidden, steps=int(steps), rounds=int(rounds))
         for hidden in ((50,), (100, 100))
     ]
     return json.dumps(rows)
+
+
+__all__ = ["run"]

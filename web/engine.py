@@ -15,12 +15,12 @@ import time
 import js
 import numpy as np
 import plan
+import site_data
 from pyodide.ffi import to_js
-from pyodide.http import pyfetch
 from pyscript import storage, sync
 
 from pynet import inspection, serialize
-from pynet.data import MNIST_FILES, parse_idx, subset
+from pynet.data import subset
 from pynet.network import MultiLayerNet
 from pynet.preprocess import EmptyDrawingError, to_mnist
 from pynet.serialize import ModelFileError
@@ -58,18 +58,10 @@ class Engine:
     def __init__(self) -> None:
         self.network: MultiLayerNet | None = None
         self.info: dict = {}
-        self.mnist: dict | None = None
         self.digit: np.ndarray | None = None
+        self.mnist: dict | None = None
         self.store = None
         self.base_url = ""
-
-    async def fetch(self, path: str) -> bytes:
-        """A file of the site. The worker's own URL is a blob, so paths resolve against the
-        page's address, which the page gives ``boot``."""
-        response = await pyfetch(str(js.URL.new(path, self.base_url).href))
-        if not response.ok:
-            raise RuntimeError(f"could not fetch {path} ({response.status})")
-        return await response.bytes()
 
     # -- the model ---------------------------------------------------------------------------
     def describe(self, message: str = "") -> dict:
@@ -97,22 +89,14 @@ class Engine:
         await self.store.sync()
 
     async def load_default(self) -> None:
-        network, info = serialize.load_with_info(await self.fetch(DEFAULT_MODEL_PATH))
+        network, info = serialize.load_with_info(
+            await site_data.fetch(self.base_url, DEFAULT_MODEL_PATH)
+        )
         self.use(network, info, "default")
 
-    # -- data --------------------------------------------------------------------------------
     async def data(self) -> dict:
-        """MNIST as uint8 (47 MB for the training set, not 188 MB as floats), fetched once."""
-        if self.mnist is None:
-            arrays = {}
-            for key, stem in MNIST_FILES.items():
-                arrays[key] = parse_idx(await self.fetch(f"data/{stem}.gz"), f"{stem}.gz")
-            self.mnist = {
-                "x_train": arrays["train_img"].reshape(-1, 784),
-                "t_train": arrays["train_label"],
-                "x_test": arrays["test_img"].reshape(-1, 784),
-                "t_test": arrays["test_label"],
-            }
+        """MNIST, fetched on first need (site_data keeps it)."""
+        self.mnist = await site_data.mnist(self.base_url)
         return self.mnist
 
     # -- views -------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ numpy is the Pyodide release's own wheel (its sha256 is checked against pyodide-
 Loading it here instead of through the config's "packages" keeps micropip out of the
 worker altogether, which takes about a second off every cold start; pynet's wheel is
 unpacked into the worker's files by the config (for a pure-Python wheel that is all an
-installation is).
+installation is). ``__export__`` names the module's ``__all__``: PyScript 0.6.66 evaluates a
+literal ``__export__ = [...]`` before a top-level await has finished.
 """
 
 import pyodide_js

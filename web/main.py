@@ -15,6 +15,7 @@ from charts import TrainingCharts
 from dom import find, fmt, put_image
 from drawing import DrawingPad
 from inspector import Inspector
+from labs_view import LabsView
 from pyscript import document, window, workers
 from pyscript.ffi import create_proxy, to_js
 
@@ -41,6 +42,7 @@ class App:
         self.pad = DrawingPad(find("draw-canvas"), self.on_drawing)
         self.charts = TrainingCharts(find("loss-chart"), find("acc-chart"), self.chart_labels())
         self.inspector = Inspector(find("layer-inspector"), find("inspector-summary"))
+        self.labs = None  # created at the end: its tabs update the URL through this App
         self.on("clear-canvas", "click", lambda event: self.pad.clear())
         self.on("train-start", "click", lambda event: self.spawn(self.start_training()))
         self.on("train-stop", "click", self.request_stop)
@@ -53,6 +55,7 @@ class App:
         self.on("optimizer", "change", self.optimizer_changed)
         for field in state.DEFAULTS:
             self.on(field, "change", self.remember_settings)
+        self.labs = LabsView(self)
 
     # -- plumbing ----------------------------------------------------------------------------
     def on(self, testid, event, handler):
@@ -108,13 +111,15 @@ class App:
             ticker.cancel()
         self.choices = booted.choices
         self.fill_choices()
-        self.apply_settings(state.from_fragment(str(window.location.hash)))
+        pairs = state.parse_fragment(window.location.hash)
+        self.apply_settings(state.from_fragment(pairs))
         self.show_model(booted.model)
         find("app-status").setAttribute("data-ready-ms", str(int(js.performance.now())))
         self.status("ready", "status_ready")
         self.set_busy(False)
         if not self.pad.empty:
             self.on_drawing()
+        self.labs.restore(pairs)
 
     async def loading_clock(self):
         start = js.performance.now()
@@ -177,7 +182,9 @@ class App:
                 node.value = value
 
     def remember_settings(self, event=None):
-        fragment = state.to_fragment(self.read_form())
+        if self.labs is None:
+            return
+        fragment = state.to_fragment(self.read_form(), self.labs.fragment_pairs())
         window.history.replaceState(None, "", fragment or window.location.pathname)
 
     def optimizer_changed(self, event):

@@ -1,7 +1,8 @@
 """The page's settings: a plain dict with defaults that round-trips to the URL fragment.
 
 A teacher can share ``…/#optimizer=sgd&learning-rate=0.1&epochs=5`` and the page opens
-with exactly those settings. Runs on the main thread (MicroPython): no numpy, no pynet.
+with exactly those settings; ``#lab=optimizers&lr_sgd=0.5`` opens and runs a lab.
+Runs on the main thread (MicroPython): no numpy, no pynet.
 The keys are the form fields' ``data-testid``s.
 """
 
@@ -23,26 +24,34 @@ DEFAULTS = {
 }
 
 
-def from_fragment(fragment):
-    """Settings from ``#key=value&…`` over the defaults; unknown keys are ignored."""
+def parse_fragment(fragment):
+    """Every ``key=value`` pair of a URL fragment, decoded."""
+    pairs = {}
+    for part in str(fragment).lstrip("#").split("&"):
+        if "=" in part:
+            key, value = part.split("=", 1)
+            pairs[str(js.decodeURIComponent(key))] = str(js.decodeURIComponent(value))
+    return pairs
+
+
+def from_fragment(pairs):
+    """The training settings: the fragment's pairs over the defaults (other keys ignored)."""
     settings = dict(DEFAULTS)
-    for part in fragment.lstrip("#").split("&"):
-        if "=" not in part:
-            continue
-        key, value = part.split("=", 1)
-        key = str(js.decodeURIComponent(key))
+    for key, value in pairs.items():
         if key in DEFAULTS:
-            value = str(js.decodeURIComponent(value))
             settings[key] = value == "true" if isinstance(DEFAULTS[key], bool) else value
     return settings
 
 
-def to_fragment(settings):
-    """The fragment for the settings that differ from the defaults."""
+def to_fragment(settings, extra=()):
+    """The fragment for the settings that differ from the defaults, then ``extra`` pairs
+    (the open lab and its settings)."""
     parts = []
     for key, default in DEFAULTS.items():
         value = settings.get(key, default)
         if value != default:
             text = ("true" if value else "false") if isinstance(default, bool) else str(value)
             parts.append(f"{key}={js.encodeURIComponent(text)}")
+    for key, value in extra:
+        parts.append(f"{key}={js.encodeURIComponent(str(value))}")
     return "#" + "&".join(parts) if parts else ""

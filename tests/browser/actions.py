@@ -15,7 +15,9 @@ def sel(name: str) -> str:
 
 def draw(page, points):
     """Draw one stroke through ``points`` given in 0..1 canvas coordinates."""
-    box = page.locator(sel("draw-canvas")).bounding_box()
+    canvas = page.locator(sel("draw-canvas"))
+    canvas.scroll_into_view_if_needed()  # as a user would: the labs sit far below
+    box = canvas.bounding_box()
     xy = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
     page.mouse.move(*xy[0])
     page.mouse.down()

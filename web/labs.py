@@ -1,0 +1,221 @@
+"""The chapter 5 and 6 labs, computed by ``pynet.experiments`` in their own worker.
+
+A lab never waits for training, nor training for a lab: each has its own Pyodide worker.
+``run(name, base_url, params_json, model)`` returns the lab's results as JSON text; while it
+runs it reports ``sync.lab_progress(done, total)`` and polls ``sync.lab_should_stop()``.
+Parameters arrive as the form's strings and are checked here, with a sentence for the page.
+"""
+
+import json
+import time
+
+import numpy as np
+import site_data
+from pyscript import sync
+
+from pynet import experiments, graph, serialize
+from pynet.gradcheck import gradient_check
+from pynet.hyperopt import narrow_ranges, random_search
+from pynet.network import MultiLayerNet
+
+#: Seconds between progress reports and between stop polls.
+REPORT_EVERY = 0.15
+
+
+class LabError(ValueError):
+    """A lab parameter is not acceptable; the message says which and why."""
+
+
+class Control:
+    """Throttled progress reports and stop polls for one run."""
+
+    def __init__(self) -> None:
+        self.last_report = 0.0
+        self.last_poll = 0.0
+        self.stopped = False
+
+    def progress(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - self.last_report >= REPORT_EVERY or done == total:
+            self.last_report = now
+            sync.lab_progress(done, total)
+
+    def should_stop(self) -> bool:
+        now = time.perf_counter()
+        if now - self.last_poll >= REPORT_EVERY:
+            self.last_poll = now
+            self.stopped = bool(sync.lab_should_stop())
+        return self.stopped
+
+
+def _number(params: dict, key: str, low: float, high: float, cast=float):
+    try:
+        value = cast(params[key])
+    except (KeyError, ValueError):
+        raise LabError(f"{key} must be a number, got {params.get(key)!r}") from None
+    if not low <= value <= high:
+        raise LabError(f"{key} must be from {low:g} to {high:g}, got {value:g}")
+    return value
+
+
+def _seed(params: dict) -> int:
+    return _number(params, "seed", 0, 2**31 - 1, int)
+
+
+# -- the labs ------------------------------------------------------------------------------
+def lab_graph(params: dict, data, control: Control) -> dict:
+    values = {
+        key: _number(params, key, 0, 1e9)
+        for key in ("apple", "apple_num", "orange", "orange_num", "tax")
+    }
+    return graph.buy_apple_orange(**values)
+
+
+def lab_gradcheck(params: dict, data, control: Control, model: bytes) -> dict:
+    network32, _ = serialize.load_with_info(model)
+    config = {**network32.config, "dtype": "float64"}
+    network = MultiLayerNet(**config)
+    network.set_state(network32.get_state())
+    samples = _number(params, "samples", 1, 100, int)
+    entries = None if params.get("entries") == "all" else _number(params, "entries", 1, 10**6, int)
+    x, t = data["x_test"][:samples], data["t_test"][:samples]
+    errors = gradient_check(network, x, t, max_entries=entries, seed=_seed(params))
+    return {
+        "errors": errors,
+        "samples": samples,
+        "entries": entries,
+        "architecture": "-".join(str(n) for n in [784, *config["hidden_size_list"], 10]),
+    }
+
+
+def lab_optimizer_paths(params: dict, data, control: Control) -> dict:
+    lrs = {name: _number(params, f"lr_{name}", 1e-6, 100) for name in experiments.BOOK_PATH_LRS}
+    steps = _number(params, "steps", 1, 1000, int)
+    return {
+        "paths": experiments.optimizer_paths(steps=steps, lrs=lrs),
+        "contours": experiments.bowl_contours(),
+    }
+
+
+def lab_optimizer_mnist(params: dict, data, control: Control) -> dict:
+    curves = experiments.compare_optimizers(
+        data["x_train"],
+        data["t_train"],
+        iters=_number(params, "iters", 1, 5000, int),
+        seed=_seed(params),
+        on_progress=control.progress,
+        should_stop=control.should_stop,
+    )
+    return {"curves": {name: experiments.smooth_curve(c) for name, c in curves.items()}}
+
+
+def lab_init_histograms(params: dict, data, control: Control) -> dict:
+    weight = params.get("weight", "1")
+    weight = float(weight) if weight not in ("xavier", "he") else weight
+    activation = params.get("activation", "sigmoid")
+    try:
+        layers = experiments.activation_histograms(weight, activation, seed=_seed(params))
+    except ValueError as exc:
+        raise LabError(str(exc)) from None
+    return {"layers": layers, "weight": weight, "activation": activation}
+
+
+def lab_init_mnist(params: dict, data, control: Control) -> dict:
+    curves = experiments.compare_inits(
+        data["x_train"],
+        data["t_train"],
+        iters=_number(params, "iters", 1, 5000, int),
+        seed=_seed(params),
+        on_progress=control.progress,
+        should_stop=control.should_stop,
+    )
+    return {"curves": {name: experiments.smooth_curve(c) for name, c in curves.items()}}
+
+
+def lab_batchnorm(params: dict, data, control: Control) -> dict:
+    count = _number(params, "scales", 1, 16, int)
+    rows = experiments.batchnorm_comparison(
+        data["x_train"],
+        data["t_train"],
+        scales=np.logspace(0, -4, count).tolist(),
+        n_samples=_number(params, "samples", 100, 60000, int),
+        epochs=_number(params, "epochs", 1, 100, int),
+        seed=_seed(params),
+        on_progress=control.progress,
+        should_stop=control.should_stop,
+    )
+    return {"rows": rows}
+
+
+def lab_overfit(params: dict, data, control: Control) -> dict:
+    test = _number(params, "test_samples", 100, 10000, int)
+    result = experiments.overfitting(
+        data["x_train"],
+        data["t_train"],
+        data["x_test"][:test],
+        data["t_test"][:test],
+        n_train=_number(params, "train_samples", 50, 60000, int),
+        epochs=_number(params, "epochs", 1, 1000, int),
+        lr=_number(params, "lr", 1e-6, 10),
+        seed=_seed(params),
+        on_progress=control.progress,
+        should_stop=control.should_stop,
+    )
+    return {"variants": result}
+
+
+def lab_hyperparams(params: dict, data, control: Control) -> dict:
+    lr_range = (_number(params, "lr_low", 1e-9, 10), _number(params, "lr_high", 1e-9, 10))
+    wd_range = (_number(params, "wd_low", 1e-12, 10), _number(params, "wd_high", 1e-12, 10))
+    n_trials = _number(params, "trials", 1, 1000, int)
+    samples = _number(params, "samples", 100, 60000, int)
+    try:
+        trials = random_search(
+            data["x_train"][:samples],
+            data["t_train"][:samples],
+            n_trials=n_trials,
+            lr_range=lr_range,
+            weight_decay_range=wd_range,
+            epochs=_number(params, "epochs", 1, 200, int),
+            seed=_seed(params),
+            on_trial=lambda i, trial: control.progress(i + 1, n_trials),
+            should_stop=control.should_stop,
+        )
+    except ValueError as exc:
+        raise LabError(str(exc)) from None
+    narrow = narrow_ranges(trials) if trials else None
+    return {"trials": [trial.as_dict() for trial in trials], "narrow": narrow}
+
+
+LABS = {
+    "graph": lab_graph,
+    "gradcheck": lab_gradcheck,
+    "optimizer_paths": lab_optimizer_paths,
+    "optimizer_mnist": lab_optimizer_mnist,
+    "init_histograms": lab_init_histograms,
+    "init_mnist": lab_init_mnist,
+    "batchnorm": lab_batchnorm,
+    "overfit": lab_overfit,
+    "hyperparams": lab_hyperparams,
+}
+#: Labs that train on MNIST, fetched on the first such run.
+NEEDS_DATA = {"gradcheck", "optimizer_mnist", "init_mnist", "batchnorm", "overfit", "hyperparams"}
+
+
+async def run(name, base_url, params_json, model=None):
+    """Run lab part ``name``; JSON of ``{"result": ...}`` or ``{"error": sentence}``."""
+    params = json.loads(str(params_json))
+    control = Control()
+    try:
+        data = await site_data.mnist(str(base_url)) if name in NEEDS_DATA else None
+        lab = LABS[str(name)]
+        if name == "gradcheck":
+            result = lab(params, data, control, bytes(model.to_py()))
+        else:
+            result = lab(params, data, control)
+    except (LabError, serialize.ModelFileError) as exc:
+        return json.dumps({"error": str(exc)})
+    return json.dumps({"result": result, "stopped": control.stopped})
+
+
+__all__ = ["run"]

@@ -1,0 +1,478 @@
+"""The labs panel (main thread): tabs, each lab's form, and drawing what the lab worker returns.
+
+The lab worker (Pyodide, ``labs.py``) is created the first time a lab runs, so the page's
+start-up never waits for it and a lab never waits for training. Each lab element carries
+``data-done="true"`` when its last run has finished.
+"""
+
+import json
+
+import charts
+import i18n
+import js
+from dom import find, fmt
+from pyscript import document, window, workers
+from pyscript.ffi import create_proxy, to_js
+
+NAMES = ["graph", "gradcheck", "optimizers", "init", "batchnorm", "overfit", "hyperparams"]
+#: The worker calls that make up each lab, in order (fast part first, so it shows at once).
+PARTS = {
+    "optimizers": ["optimizer_paths", "optimizer_mnist"],
+    "init": ["init_histograms", "init_mnist"],
+}
+TEX = {
+    "graph": r"\text{mul: } \frac{\partial L}{\partial x} = \frac{\partial L}{\partial z}\, y,\ "
+    r"\frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}\, x \qquad "
+    r"\text{add: } \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}",
+    "gradcheck": r"\frac{\partial L}{\partial w} \approx \frac{L(w + h) - L(w - h)}{2h},\ h = 10^{-5} \qquad "
+    r"\text{error} = \frac{\max |g_{\text{backprop}} - g_{\text{numeric}}|}{\max(|g_{\text{backprop}}|, |g_{\text{numeric}}|)}",
+    "optimizers": r"f(x, y) = \tfrac{1}{20}x^2 + y^2 \qquad \text{SGD: } W \leftarrow W - \eta \tfrac{\partial L}{\partial W}"
+    r"\quad \text{Momentum: } v \leftarrow \alpha v - \eta \tfrac{\partial L}{\partial W},\ W \leftarrow W + v"
+    r"\quad \text{AdaGrad: } h \leftarrow h + \left(\tfrac{\partial L}{\partial W}\right)^2,\ W \leftarrow W - \eta \tfrac{1}{\sqrt{h}} \tfrac{\partial L}{\partial W}",
+    "init": r"\text{Xavier: } \sigma = \frac{1}{\sqrt{n}} \qquad \text{He: } \sigma = \sqrt{\frac{2}{n}}",
+    "batchnorm": r"\mu_B = \frac{1}{m}\sum x_i,\ \sigma_B^2 = \frac{1}{m}\sum (x_i - \mu_B)^2,\ "
+    r"\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}},\ y_i = \gamma \hat{x}_i + \beta",
+    "overfit": r"L' = L + \tfrac{1}{2} \lambda \lVert W \rVert^2 \qquad \text{dropout: } y = x \cdot m,\ m \sim \text{Bernoulli}(1 - p)",
+    "hyperparams": r"\eta = 10^{u},\ u \sim U(\log_{10} \eta_{\min}, \log_{10} \eta_{\max}) \quad \text{(the same for } \lambda)",
+}
+OPTIMIZER_COLORS = {
+    "sgd": "#1971c2",
+    "momentum": "#2f9e44",
+    "nesterov": "#0c8599",
+    "adagrad": "#e8590c",
+    "rmsprop": "#ae3ec9",
+    "adam": "#c92a2a",
+}
+SERIES_COLORS = ["#1971c2", "#2f9e44", "#e8590c", "#ae3ec9"]
+
+
+def _line_chart(canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
+    options = {
+        "animation": False,
+        "responsive": True,
+        "maintainAspectRatio": False,
+        "parsing": False,
+        "scales": {
+            "x": {"type": x_type, "title": {"display": True, "text": x_title}},
+            "y": {"title": {"display": True, "text": y_title}},
+        },
+        "elements": {"point": {"radius": 0}, "line": {"borderWidth": 1.5}},
+    }
+    if y_max is not None:
+        options["scales"]["y"].update(min=0, max=y_max)
+    return js.Chart.new(
+        canvas, to_js({"type": "line", "data": {"datasets": datasets}, "options": options})
+    )
+
+
+def _series(label, color, xs, ys, **extra):
+    series = {
+        "label": label,
+        "borderColor": color,
+        "backgroundColor": color,
+        "data": [{"x": x, "y": y} for x, y in zip(xs, ys)],  # noqa: B905 (MicroPython's zip has no strict)
+    }
+    series.update(extra)  # (MicroPython has no ** inside a dict literal)
+    return series
+
+
+class LabsView:
+    def __init__(self, app):
+        self.app = app
+        self.worker = None
+        self.running = None
+        self.stop_requested = False
+        self.active = None
+        self.charts = {}
+        self.paths = None
+        self.narrow = None
+        self.proxies = []
+        for name in NAMES:
+            self._on(f'[data-lab-tab="{name}"]', "click", lambda event, n=name: self.show(n))
+            self._on(
+                f'[data-testid="lab-{name}-run"]',
+                "click",
+                lambda event, n=name: self.app.spawn(self.run(n)),
+            )
+        self._on('[data-testid="lab-stop"]', "click", self.request_stop)
+        self._on('[data-testid="lab-book"]', "click", lambda event: self.fill("data-book"))
+        self._on('[data-testid="lab-quick"]', "click", lambda event: self.fill(None))
+        self._on('[data-testid="optimizers-step"]', "input", lambda event: self.draw_paths())
+        self._on(
+            '[data-testid="optimizers-play"]', "click", lambda event: self.app.spawn(self.play())
+        )
+        self._on('[data-testid="hp-narrow"]', "click", self.apply_narrow)
+        inputs = document.querySelectorAll(".lab [data-param]")
+        for i in range(inputs.length):
+            self._listen(inputs[i], "change", self.app.remember_settings)
+        graph_inputs = document.querySelectorAll('[data-lab="graph"] [data-param]')
+        for i in range(graph_inputs.length):  # the graph updates as the student types
+            self._listen(graph_inputs[i], "input", lambda event: self.app.spawn(self.run("graph")))
+        formulas = document.querySelectorAll("[data-tex]")
+        for i in range(formulas.length):
+            js.katex.render(
+                TEX[formulas[i].getAttribute("data-tex")],
+                formulas[i],
+                to_js({"throwOnError": False, "displayMode": True}),
+            )
+        self.show("graph")
+
+    def _on(self, selector, event, handler):
+        self._listen(document.querySelector(selector), event, handler)
+
+    def _listen(self, node, event, handler):
+        proxy = create_proxy(handler)
+        self.proxies.append(proxy)
+        node.addEventListener(event, proxy)
+
+    # -- tabs, settings, URL ---------------------------------------------------------------
+    def article(self, name):
+        return find(f"lab-{name}")
+
+    def show(self, name):
+        self.active = name
+        for other in NAMES:
+            self.article(other).hidden = other != name
+            document.querySelector(f'[data-lab-tab="{other}"]').setAttribute(
+                "aria-selected", str(other == name).lower()
+            )
+        self.app.remember_settings()
+
+    def inputs(self, name):
+        nodes = self.article(name).querySelectorAll("[data-param]")
+        return [nodes[i] for i in range(nodes.length)]
+
+    def params(self, name):
+        return {node.getAttribute("data-param"): str(node.value) for node in self.inputs(name)}
+
+    def fill(self, attribute):
+        """The book's full-size settings (``data-book``), or back to the quick defaults."""
+        for node in self.inputs(self.active):
+            if attribute is None:
+                node.value = (
+                    node.getAttribute("value") if node.tagName == "INPUT" else node.options[0].value
+                )
+            elif node.hasAttribute(attribute):
+                node.value = node.getAttribute(attribute)
+        self.app.remember_settings()
+
+    def fragment_pairs(self):
+        """``lab=<name>`` and the active lab's settings that differ from its defaults."""
+        if self.active is None:
+            return []
+        pairs = [("lab", self.active)]
+        for node in self.inputs(self.active):
+            default = (
+                node.getAttribute("value") if node.tagName == "INPUT" else node.options[0].value
+            )
+            if str(node.value) != str(default):
+                pairs.append((node.getAttribute("data-param"), str(node.value)))
+        return pairs
+
+    def restore(self, pairs):
+        """Open the lab a shared link names, with its settings, and run it."""
+        name = pairs.get("lab")
+        if name not in NAMES:
+            return
+        self.show(name)
+        for node in self.inputs(name):
+            key = node.getAttribute("data-param")
+            if key in pairs:
+                node.value = pairs[key]
+        self.article(name).scrollIntoView()
+        self.app.spawn(self.run(name))
+
+    # -- running ---------------------------------------------------------------------------
+    async def lab_worker(self):
+        if self.worker is None:
+            script = document.createElement("script")
+            script.type = "py"
+            script.setAttribute("worker", "")
+            script.setAttribute("name", "lab")
+            script.setAttribute("src", "./lab_worker.py")
+            script.setAttribute("config", "./lab.json")
+            document.body.appendChild(script)
+            worker = await workers["lab"]
+            worker.lab_progress = self.on_progress
+            worker.lab_should_stop = lambda: self.stop_requested
+            self.worker = worker
+        return self.worker
+
+    def status(self, key, **values):
+        find("lab-status").textContent = i18n.text(key, **values)
+
+    def on_progress(self, done, total):
+        find("lab-progress").value = done / total if total else 0
+
+    def request_stop(self, event=None):
+        self.stop_requested = True
+
+    def set_running(self, name):
+        self.running = name
+        find("lab-stop").disabled = name is None
+        for other in NAMES:
+            find(f"lab-{other}-run").disabled = name is not None
+
+    async def run(self, name):
+        if self.running is not None:
+            return
+        article = self.article(name)
+        article.setAttribute("data-done", "false")
+        self.stop_requested = False
+        self.set_running(name)
+        find("lab-progress").value = 0
+        self.status("lab_starting")
+        message = None
+        try:
+            worker = await self.lab_worker()
+            params = self.params(name)
+            self.status("lab_running")
+            for part in PARTS.get(name, [name]):
+                model = await self.app.engine.download_model() if part == "gradcheck" else None
+                out = json.loads(
+                    await worker.run(part, str(window.location.href), json.dumps(params), model)
+                )
+                if "error" in out:
+                    message = ("lab_error", {"message": out["error"]})
+                    break
+                getattr(self, f"render_{part}")(out["result"])
+                if out["stopped"]:
+                    message = ("lab_stopped", {})
+                    break
+        finally:
+            self.set_running(None)
+            article.setAttribute("data-done", "true")
+        key, values = message or ("lab_done", {"seed": params.get("seed", "—")})
+        self.status(key, **values)
+
+    # -- drawing results ---------------------------------------------------------------------
+    def chart(self, key, canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
+        if key in self.charts:
+            self.charts[key].destroy()
+        self.charts[key] = _line_chart(canvas, datasets, x_title, y_title, y_max, x_type)
+        return self.charts[key]
+
+    def render_graph(self, r):
+        find("graph-total").setAttribute("data-value", str(r["price"]))
+        find("graph-total").textContent = fmt(r["price"], 2)
+        find("graph-dapple").setAttribute("data-value", str(r["dapple"]))
+        find("graph-dapple").textContent = fmt(r["dapple"], 2)
+        nodes = {
+            "apple": (60, 40),
+            "apple_num": (60, 110),
+            "orange": (60, 170),
+            "orange_num": (60, 240),
+            "mul_apple": (230, 75),
+            "mul_orange": (230, 205),
+            "add": (420, 140),
+            "tax": (420, 250),
+            "mul_tax": (600, 140),
+            "price": (760, 140),
+        }
+        edges = [
+            ("apple", "mul_apple", r["apple"], r["dapple"]),
+            ("apple_num", "mul_apple", r["apple_num"], r["dapple_num"]),
+            ("orange", "mul_orange", r["orange"], r["dorange"]),
+            ("orange_num", "mul_orange", r["orange_num"], r["dorange_num"]),
+            ("mul_apple", "add", r["apple_price"], r["dapple_price"]),
+            ("mul_orange", "add", r["orange_price"], r["dorange_price"]),
+            ("add", "mul_tax", r["all_price"], r["dall_price"]),
+            ("tax", "mul_tax", r["tax"], r["dtax"]),
+            ("mul_tax", "price", r["price"], r["dprice"]),
+        ]
+        parts = [
+            '<svg viewBox="0 0 820 290" role="img" aria-label="computational graph">',
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
+        ]
+        for a, b, forward, backward in edges:
+            (x1, y1), (x2, y2) = nodes[a], nodes[b]
+            mx, my = (
+                x1 + 0.4 * (x2 - x1),
+                y1 + 0.4 * (y2 - y1),
+            )  # nearer the source: converging edges stay apart
+            parts.append(
+                f'<line x1="{x1 + 28}" y1="{y1}" x2="{x2 - 26}" y2="{y2}" stroke="#555" marker-end="url(#arrow)"/>'
+            )
+            parts.append(f'<text x="{mx}" y="{my - 7}" class="fwd">{fmt(forward, 2)}</text>')
+            parts.append(f'<text x="{mx}" y="{my + 17}" class="bwd">{fmt(backward, 2)}</text>')
+        for name, (x, y) in nodes.items():
+            label = {"mul_apple": "×", "mul_orange": "×", "mul_tax": "×", "add": "+"}.get(name)
+            if label:
+                parts.append(
+                    f'<circle cx="{x}" cy="{y}" r="24" class="op"/><text x="{x}" y="{y + 7}" class="op-label">{label}</text>'
+                )
+            else:
+                parts.append(
+                    f'<text x="{x}" y="{y + 5}" class="leaf">{i18n.text("graph_" + name)}</text>'
+                )
+        parts.append("</svg>")
+        find("graph-svg").innerHTML = "".join(parts)
+
+    def render_gradcheck(self, r):
+        rows = []
+        for key, error in r["errors"].items():
+            ok = "ok" if error < 1e-6 else "bad"
+            rows.append(
+                f'<tr data-testid="gradcheck-{key}" data-error="{error}" class="{ok}"><td>{key}</td><td>{error:.2e}</td></tr>'
+            )
+        find("gradcheck-table").innerHTML = "".join(rows)
+
+    def render_optimizer_paths(self, r):
+        self.paths = r
+        slider = find("optimizers-step")
+        steps = len(next(iter(r["paths"].values()))["x"]) - 1
+        slider.max = steps
+        slider.value = steps
+        finals = []
+        for name, path in r["paths"].items():
+            x, y = path["x"][-1], path["y"][-1]
+            finals.append(
+                f'<li data-testid="optimizers-final-{name}" data-x="{x}" data-y="{y}" style="color:{OPTIMIZER_COLORS[name]}">'
+                f"{name} (η = {path['lr']:g}): ({x:.3f}, {y:.3f})</li>"
+            )
+        find("optimizers-finals").innerHTML = "".join(finals)
+        self.draw_paths()
+
+    def draw_paths(self):
+        if self.paths is None:
+            return
+        step = int(find("optimizers-step").value)
+        datasets = [
+            _series("", "#ccc", c["x"], c["y"], pointRadius=0, borderWidth=1)
+            for c in self.paths["contours"]
+        ]
+        for name, path in self.paths["paths"].items():
+            datasets.append(
+                _series(
+                    name,
+                    OPTIMIZER_COLORS[name],
+                    path["x"][: step + 1],
+                    path["y"][: step + 1],
+                    pointRadius=2,
+                    showLine=True,
+                )
+            )
+        chart = self.chart("paths", find("optimizers-paths"), datasets, "x", "y")
+        chart.options.scales.x.min, chart.options.scales.x.max = -10, 10
+        chart.options.scales.y.min, chart.options.scales.y.max = -5, 5
+        chart.options.plugins.legend.labels.filter = create_proxy(
+            lambda item, data: bool(item.text)
+        )
+        chart.update("none")
+
+    async def play(self):
+        import asyncio
+
+        slider = find("optimizers-step")
+        for step in range(int(slider.max) + 1):
+            slider.value = step
+            self.draw_paths()
+            await asyncio.sleep(0.08)
+
+    def _curves(self, key, canvas, curves):
+        datasets = [
+            _series(name, OPTIMIZER_COLORS.get(name, SERIES_COLORS[i % 4]), list(range(len(c))), c)
+            for i, (name, c) in enumerate(curves.items())
+        ]
+        self.chart(key, canvas, datasets, "iteration", i18n.text("loss"))
+
+    def render_optimizer_mnist(self, r):
+        self._curves("opt-mnist", find("optimizers-mnist"), r["curves"])
+
+    def render_init_histograms(self, r):
+        row = find("init-histograms")
+        row.innerHTML = "".join(
+            f'<figure data-testid="init-layer-{i + 1}" data-saturated="{layer["saturated"]}" data-std="{layer["std"]}">'
+            f'<div class="chart-box small"><canvas></canvas></div><figcaption>{i + 1}-layer · std {layer["std"]:.3f}</figcaption></figure>'
+            for i, layer in enumerate(r["layers"])
+        )
+        for i, layer in enumerate(r["layers"]):
+            key = f"init-{i}"
+            if key in self.charts:
+                self.charts[key].destroy()
+            canvas = row.querySelector(f'[data-testid="init-layer-{i + 1}"] canvas')
+            self.charts[key] = charts.histogram(canvas, "", charts.COLORS["output"])
+            charts.show_histogram(self.charts[key], to_js(layer), f"{i + 1}-layer")
+
+    def render_init_mnist(self, r):
+        self._curves("init-mnist", find("init-mnist"), r["curves"])
+
+    def render_batchnorm(self, r):
+        grid = find("batchnorm-grid")
+        captions = []
+        for row in r["rows"]:
+            caption = f"W std {row['scale']:.2g}"
+            for key in ("batchnorm", "plain"):
+                if row[f"{key}_reason"] == "diverged":
+                    caption += f" · {i18n.text('bn_' + key)}: {i18n.text('diverged')}"
+            captions.append(
+                f'<figure><div class="chart-box small"><canvas></canvas></div><figcaption>{caption}</figcaption></figure>'
+            )
+        grid.innerHTML = "".join(captions)
+        canvases = grid.querySelectorAll("canvas")
+        for i, row in enumerate(r["rows"]):
+            datasets = [
+                _series(
+                    i18n.text("bn_" + key),
+                    SERIES_COLORS[0 if key == "batchnorm" else 2],
+                    list(range(1, len(row[key]) + 1)),
+                    row[key],
+                    pointRadius=1,
+                )
+                for key in ("batchnorm", "plain")
+            ]
+            self.chart(f"bn-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
+
+    def render_overfit(self, r):
+        grid = find("overfit-grid")
+        grid.innerHTML = "".join(
+            f'<figure><div class="chart-box"><canvas></canvas></div><figcaption data-testid="overfit-gap-{name}" data-gap="{v["gap"]}">'
+            f"{i18n.text('overfit_' + name)} · {i18n.text('overfit_gap')} {v['gap']:.3f}</figcaption></figure>"
+            for name, v in r["variants"].items()
+        )
+        canvases = grid.querySelectorAll("canvas")
+        for i, v in enumerate(r["variants"].values()):
+            epochs = list(range(1, len(v["train_acc"]) + 1))
+            datasets = [
+                _series(i18n.text("train_acc"), SERIES_COLORS[0], epochs, v["train_acc"]),
+                _series(i18n.text("test_acc"), SERIES_COLORS[1], epochs, v["test_acc"]),
+            ]
+            self.chart(f"overfit-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
+
+    def render_hyperparams(self, r):
+        trials = r["trials"]
+        find("hp-trials").innerHTML = "".join(
+            f'<tr data-testid="hp-trial" data-lr="{t["lr"]}" data-wd="{t["weight_decay"]}" data-val-acc="{t["val_acc"]}">'
+            f"<td>{t['lr']:.2e}</td><td>{t['weight_decay']:.2e}</td><td>{t['val_acc']:.3f}</td></tr>"
+            for t in trials
+        )
+        points = [{"x": t["lr"], "y": t["weight_decay"]} for t in trials]
+        colors = [f"hsl({int(120 * t['val_acc'])}, 70%, 45%)" for t in trials]
+        dataset = {
+            "label": i18n.text("hp_val_acc"),
+            "data": points,
+            "backgroundColor": colors,
+            "pointRadius": 5,
+            "showLine": False,
+        }
+        chart = self.chart("hp", find("hp-scatter"), [dataset], "η", "λ", x_type="logarithmic")
+        chart.options.scales.y.type = "logarithmic"
+        chart.update("none")
+        self.narrow = r["narrow"]
+        find("hp-narrow").disabled = self.narrow is None
+
+    def apply_narrow(self, event=None):
+        """Coarse to fine: the ranges become those spanned by the best trials."""
+        if self.narrow is None:
+            return
+        values = {
+            "lr_low": self.narrow["lr"][0],
+            "lr_high": self.narrow["lr"][1],
+            "wd_low": self.narrow["weight_decay"][0],
+            "wd_high": self.narrow["weight_decay"][1],
+        }
+        for node in self.inputs("hyperparams"):
+            key = node.getAttribute("data-param")
+            if key in values:
+                node.value = f"{values[key]:.2e}"
+        self.app.remember_settings()
