@@ -118,8 +118,11 @@ VENDOR_FILES = [
 #: The Pyodide workers' configs: what each imports besides its entry point, from where.
 #: (The main threads run MicroPython, configured in web/main.json and web/bench.html.)
 WORKERS = {
-    "engine.json": {"./engine.py": "./engine.py", "./plan.py": "./plan.py",
-                    "./site_data.py": "./site_data.py"},
+    "engine.json": {
+        "./engine.py": "./engine.py",
+        "./plan.py": "./plan.py",
+        "./site_data.py": "./site_data.py",
+    },
     "lab.json": {"./labs.py": "./labs.py", "./site_data.py": "./site_data.py"},
     "bench_worker.json": {
         "./bench_worker.py": "./bench_worker.py",
