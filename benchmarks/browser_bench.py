@@ -18,13 +18,6 @@ from step_time import measure
 
 from pynet.data import load_mnist
 
-CHROMIUM_FLAGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--disable-gpu",
-]
 READY = '[data-testid="app-status"][data-state="ready"]'
 
 
@@ -33,12 +26,12 @@ def _ready_seconds(page) -> float:
     return int(page.get_attribute('[data-testid="app-status"]', "data-ready-ms")) / 1000
 
 
-def browser_rows(site_url: str, chromium: str, steps: int, rounds: int) -> dict:
+def browser_rows(site_url: str, chromium: str, flags: list[str], steps: int, rounds: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     out = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=flags)
         context = browser.new_context()
         context.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith(site_url) else r.abort()
@@ -67,7 +60,7 @@ def browser_rows(site_url: str, chromium: str, steps: int, rounds: int) -> dict:
     return out
 
 
-def run(site_url: str, chromium: str, steps: int = 50, rounds: int = 5) -> dict:
+def run(site_url: str, chromium: str, flags: list[str], steps: int = 50, rounds: int = 5) -> dict:
     """Measure everything; return the numbers (also printed as a table)."""
     (x_train, t_train), _ = load_mnist(normalize=False)
     x_train = x_train.reshape(len(x_train), -1)
@@ -76,7 +69,7 @@ def run(site_url: str, chromium: str, steps: int = 50, rounds: int = 5) -> dict:
         measure(x_train, t_train, hidden, steps=steps, rounds=rounds)
         for hidden in ((50,), (100, 100))
     ]
-    result = {"native": native, **browser_rows(site_url, chromium, steps, rounds)}
+    result = {"native": native, **browser_rows(site_url, chromium, flags, steps, rounds)}
     result["seconds"] = time.perf_counter() - started
     print_table(result)
     return result

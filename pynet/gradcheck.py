@@ -15,31 +15,7 @@ def numerical_gradient(
     ``x`` is changed in place and restored, as in the book, so ``f`` may read it through
     a network's layers. Use float64: in float32 the differences drown in rounding.
     """
-    grad = np.zeros_like(x, dtype=np.float64)
-    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
-    for _ in it:
-        idx = it.multi_index
-        original = x[idx].copy()
-        x[idx] = original + h
-        f_plus = f(x)
-        x[idx] = original - h
-        f_minus = f(x)
-        x[idx] = original
-        grad[idx] = (f_plus - f_minus) / (2 * h)
-    return grad
-
-
-#: Below this size a gradient is compared absolutely. Central differences of a loss near 1
-#: with h = 1e-5 carry rounding noise of about 1e-11 (machine epsilon · loss / h), so a
-#: gradient that is truly zero (a bias just before batch norm) would otherwise show a
-#: "relative error" near 1; against 1e-3 that noise reads as 1e-8, well under the 1e-7 bar.
-GRADIENT_FLOOR = 1e-3
-
-
-def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """max |analytic − numeric| relative to the largest magnitude of either gradient."""
-    scale = max(float(np.max(np.abs(analytic))), float(np.max(np.abs(numeric))), GRADIENT_FLOOR)
-    return float(np.max(np.abs(analytic - numeric))) / scale
+    return numerical_gradient_at(f, x, list(np.ndindex(x.shape)), h).reshape(x.shape)
 
 
 def numerical_gradient_at(
@@ -56,6 +32,19 @@ def numerical_gradient_at(
         x[idx] = original
         out[n] = (f_plus - f_minus) / (2 * h)
     return out
+
+
+#: Below this size a gradient is compared absolutely. Central differences of a loss near 1
+#: with h = 1e-5 carry rounding noise of about 1e-11 (machine epsilon · loss / h), so a
+#: gradient that is truly zero (a bias just before batch norm) would otherwise show a
+#: "relative error" near 1; against 1e-3 that noise reads as 1e-8, well under the 1e-7 bar.
+GRADIENT_FLOOR = 1e-3
+
+
+def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    """max |analytic − numeric| relative to the largest magnitude of either gradient."""
+    scale = max(float(np.max(np.abs(analytic))), float(np.max(np.abs(numeric))), GRADIENT_FLOOR)
+    return float(np.max(np.abs(analytic - numeric))) / scale
 
 
 def gradient_check(

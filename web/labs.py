@@ -97,8 +97,10 @@ def lab_optimizer_paths(params: dict, data, control: Control) -> dict:
     }
 
 
-def lab_optimizer_mnist(params: dict, data, control: Control) -> dict:
-    curves = experiments.compare_optimizers(
+def _smoothed_loss_curves(compare, params: dict, data, control: Control) -> dict:
+    """Run ``compare_optimizers`` or ``compare_inits`` and smooth each loss curve, as the
+    book's figures do."""
+    curves = compare(
         data["x_train"],
         data["t_train"],
         iters=_number(params, "iters", 1, 5000, int),
@@ -107,6 +109,10 @@ def lab_optimizer_mnist(params: dict, data, control: Control) -> dict:
         should_stop=control.should_stop,
     )
     return {"curves": {name: experiments.smooth_curve(c) for name, c in curves.items()}}
+
+
+def lab_optimizer_mnist(params: dict, data, control: Control) -> dict:
+    return _smoothed_loss_curves(experiments.compare_optimizers, params, data, control)
 
 
 def lab_init_histograms(params: dict, data, control: Control) -> dict:
@@ -121,15 +127,7 @@ def lab_init_histograms(params: dict, data, control: Control) -> dict:
 
 
 def lab_init_mnist(params: dict, data, control: Control) -> dict:
-    curves = experiments.compare_inits(
-        data["x_train"],
-        data["t_train"],
-        iters=_number(params, "iters", 1, 5000, int),
-        seed=_seed(params),
-        on_progress=control.progress,
-        should_stop=control.should_stop,
-    )
-    return {"curves": {name: experiments.smooth_curve(c) for name, c in curves.items()}}
+    return _smoothed_loss_curves(experiments.compare_inits, params, data, control)
 
 
 def lab_batchnorm(params: dict, data, control: Control) -> dict:

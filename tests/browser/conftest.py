@@ -2,6 +2,7 @@
 Playwright. Every request to another host is blocked, so a passing test proves the page
 works offline, and any console error fails the test."""
 
+import functools
 import importlib.util
 import os
 import shutil
@@ -12,15 +13,9 @@ import pytest
 from actions import wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_FLAGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--disable-gpu",
-]
 
 
+@functools.cache
 def _site_build():
     spec = importlib.util.spec_from_file_location("site_build", ROOT / "build.py")
     module = importlib.util.module_from_spec(spec)
@@ -56,7 +51,9 @@ def browser():
             "the browser tests need Chromium: run `python3 build.py test`, which installs it"
         )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=_site_build().CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
 
