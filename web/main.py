@@ -269,10 +269,10 @@ class App:
     async def start_training(self):
         if self.training or self.engine is None:
             return
-        raw = to_js(self.read_form())
+        settings = self.read_form()
+        raw = to_js(settings)
         if self.show_errors(await self.engine.validate(raw)):
             return
-        settings = self.read_form()
         self.training, self.stop_requested = True, False
         self.total_steps = int(settings["epochs"]) * -(
             -int(settings["train-size"]) // int(settings["batch-size"])
