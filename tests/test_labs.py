@@ -3,9 +3,11 @@
 Its browser-only imports (``js``, ``pyodide.http``, ``pyscript``) are stubbed; the lab
 functions themselves are plain pynet."""
 
+import asyncio
 import json
 import sys
 import types
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -65,7 +67,10 @@ def test_init_lab_accepts_names_and_numbers():
 
 
 def test_run_reports_errors_as_json():
-    import asyncio
-
-    out = json.loads(asyncio.run(labs.run("graph", "http://x/", json.dumps({"apple": "-1"}))))
+    # On its own thread: Playwright's session keeps an event loop running on this one.
+    with ThreadPoolExecutor(1) as pool:
+        text = pool.submit(
+            asyncio.run, labs.run("graph", "http://x/", json.dumps({"apple": "-1"}))
+        ).result()
+    out = json.loads(text)
     assert "error" in out and "apple must be from 0" in out["error"]
