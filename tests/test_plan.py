@@ -9,6 +9,7 @@ VALID = {
     "init": "he",
     "optimizer": "adam",
     "learning-rate": "0.001",
+    "optimizer-params": "beta1=0.9, beta2=0.99",
     "weight-decay": "0",
     "dropout": "0",
     "batchnorm": True,
@@ -26,7 +27,7 @@ def test_a_valid_form_becomes_a_training_plan():
     assert result["network"]["use_batchnorm"] is True
     assert result["network"]["use_dropout"] is False
     assert result["network"]["weight_init_std"] == "he"
-    assert result["optimizer_param"] == {"lr": 0.001}
+    assert result["optimizer_param"] == {"lr": 0.001, "beta1": 0.9, "beta2": 0.99}
     assert (result["epochs"], result["mini_batch_size"], result["train_size"]) == (2, 100, 5000)
 
 
@@ -51,6 +52,13 @@ def test_std_init_is_the_books_001_and_dropout_turns_on_above_zero():
         ("train-size", "100", "training samples must be from 300 to 60,000, got 100"),
         ("batch-size", "6000", "batch size must be from 1 to 5,000, got 6,000"),
         ("init", "lecun", "unknown weight init 'lecun'"),
+        ("optimizer-params", "beta1=2", "beta1 must be at least 0 and below 1, got 2.0"),
+        (
+            "optimizer-params",
+            "momentum=0.9",
+            "Adam has no parameter momentum; it takes lr, beta1, beta2",
+        ),
+        ("optimizer-params", "beta1 0.9", "write optimizer parameters as name=value"),
     ],
 )
 def test_each_bad_value_is_reported_next_to_its_field(field, value, message):
@@ -75,6 +83,11 @@ def test_choices_come_from_pynets_lists():
         "rmsprop",
         "adam",
     ]
-    assert choices["optimizers"]["adam"] == {"label": "Adam", "lr": 0.001}
+    assert choices["optimizers"]["adam"] == {
+        "label": "Adam",
+        "lr": 0.001,
+        "params": "beta1=0.9, beta2=0.999",
+    }
+    assert choices["optimizers"]["sgd"]["params"] == ""
     assert choices["activations"] == ["relu", "sigmoid", "tanh"]
     assert choices["inits"] == ["std", "xavier", "he", "zeros"]

@@ -190,6 +190,7 @@ class App:
     def optimizer_changed(self, event):
         choice = self.choices.optimizers[event.target.value]
         find("learning-rate").value = str(choice.lr)
+        find("optimizer-params").value = str(choice.params)
         self.remember_settings()
 
     def show_errors(self, errors):

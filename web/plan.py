@@ -6,6 +6,8 @@ this module only adds the limits of a browser tab and says which field each erro
 Errors are keyed by the field's ``data-testid``.
 """
 
+import inspect
+
 from pynet.initializers import init_std
 from pynet.network import ACTIVATIONS, MultiLayerNet
 from pynet.optimizers import OPTIMIZERS, make_optimizer
@@ -22,11 +24,36 @@ def choices() -> dict:
     """What the form's menus offer, from pynet's own lists: names and default learning rates."""
     return {
         "optimizers": {
-            name: {"label": cls.__name__, "lr": cls().lr} for name, cls in OPTIMIZERS.items()
+            name: {"label": cls.__name__, "lr": cls().lr, "params": optimizer_params_text(cls)}
+            for name, cls in OPTIMIZERS.items()
         },
         "activations": list(ACTIVATIONS),
         "inits": list(INITS),
     }
+
+
+def optimizer_params_text(cls) -> str:
+    """An optimizer's parameters besides the learning rate, with the book's defaults, as the
+    form shows them: ``"beta1=0.9, beta2=0.999"``."""
+    defaults = [(p.name, p.default) for p in inspect.signature(cls).parameters.values()]
+    return ", ".join(f"{name}={value}" for name, value in defaults if name != "lr")
+
+
+def _optimizer_params(text: str) -> dict[str, float]:
+    params = {}
+    for part in (p.strip() for p in str(text).split(",")):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        try:
+            params[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ValueError(
+                f"write optimizer parameters as name=value, like momentum=0.9; got {part!r}"
+            )
+    return params
 
 
 def _number(raw: dict, field: str, what: str, cast=float):
@@ -82,11 +109,14 @@ def parse(raw: dict) -> tuple[dict | None, dict[str, str]]:
     init = check("init", lambda: _init(raw.get("init")))
     optimizer = str(raw.get("optimizer", ""))
     lr = check("learning-rate", lambda: _number(raw, "learning-rate", "learning rate"))
-    if "learning-rate" not in errors:
-        check(
-            "learning-rate" if optimizer in OPTIMIZERS else "optimizer",
-            lambda: make_optimizer(optimizer, lr=lr),
-        )
+    extra = check("optimizer-params", lambda: _optimizer_params(raw.get("optimizer-params", "")))
+    if "learning-rate" not in errors and "optimizer-params" not in errors:
+        if optimizer not in OPTIMIZERS:
+            check("optimizer", lambda: make_optimizer(optimizer))
+        else:
+            check("learning-rate", lambda: make_optimizer(optimizer, lr=lr))
+            if "learning-rate" not in errors:
+                check("optimizer-params", lambda: make_optimizer(optimizer, lr=lr, **extra))
     decay = check(
         "weight-decay",
         lambda: (
@@ -133,7 +163,7 @@ def parse(raw: dict) -> tuple[dict | None, dict[str, str]]:
     }
     plan.update(
         optimizer=optimizer,
-        optimizer_param={"lr": lr},
+        optimizer_param={"lr": lr, **extra},
         epochs=epochs,
         mini_batch_size=batch,
         train_size=train_size,

@@ -14,6 +14,7 @@ DEFAULTS = {
     "init": "he",
     "optimizer": "adam",
     "learning-rate": "0.001",
+    "optimizer-params": "beta1=0.9, beta2=0.999",
     "weight-decay": "0",
     "dropout": "0",
     "batchnorm": False,

@@ -130,7 +130,17 @@ def test_stop_ends_a_run_mid_way_and_keeps_what_was_learned(page):
 
 
 def test_invalid_values_are_refused_next_to_the_field(page):
-    set_fields(page, learning_rate="-0.1", hidden_layers="100,abc")
+    set_fields(page, optimizer="momentum")  # the form shows the optimizer's own parameters
+    assert page.input_value(sel("optimizer-params")) == "momentum=0.9"
+    assert page.input_value(sel("learning-rate")) == "0.01"
+    set_fields(page, optimizer="adam", optimizer_params="momentum=0.9")
+    page.click(sel("train-start"))
+    page.locator('[data-error-for="optimizer-params"]').wait_for()
+    assert "Adam has no parameter momentum" in page.inner_text(
+        '[data-error-for="optimizer-params"]'
+    )
+
+    set_fields(page, optimizer="adam", learning_rate="-0.1", hidden_layers="100,abc")
     page.click(sel("train-start"))
     error = page.locator('[data-error-for="learning-rate"]')
     error.wait_for()
