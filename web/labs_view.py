@@ -33,7 +33,8 @@ TEX = {
     "batchnorm": r"\mu_B = \frac{1}{m}\sum x_i,\ \sigma_B^2 = \frac{1}{m}\sum (x_i - \mu_B)^2,\ "
     r"\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}},\ y_i = \gamma \hat{x}_i + \beta",
     "overfit": r"L' = L + \tfrac{1}{2} \lambda \lVert W \rVert^2 \qquad \text{dropout: } y = x \cdot m,\ m \sim \text{Bernoulli}(1 - p)",
-    "hyperparams": r"\eta = 10^{u},\ u \sim U(\log_{10} \eta_{\min}, \log_{10} \eta_{\max}) \quad \text{(the same for } \lambda)",
+    "hyperparams": r"\eta = 10^{u},\ u \sim U(\log_{10} \eta_{\min}, \log_{10} \eta_{\max}) \qquad "
+    r"\lambda = 10^{v},\ v \sim U(\log_{10} \lambda_{\min}, \log_{10} \lambda_{\max})",
 }
 OPTIMIZER_COLORS = {
     "sgd": "#1971c2",
@@ -87,6 +88,7 @@ class LabsView:
         self.paths = None
         self.narrow = None
         self.proxies = []
+        self.decade_label = create_proxy(lambda value, index, ticks: self._decade(value))
         for name in NAMES:
             self._on(f'[data-lab-tab="{name}"]', "click", lambda event, n=name: self.show(n))
             self._on(
@@ -446,8 +448,9 @@ class LabsView:
             f"<td>{t['lr']:.2e}</td><td>{t['weight_decay']:.2e}</td><td>{t['val_acc']:.3f}</td></tr>"
             for t in trials
         )
-        points = [{"x": t["lr"], "y": t["weight_decay"]} for t in trials]
-        colors = [f"hsl({int(120 * t['val_acc'])}, 70%, 45%)" for t in trials]
+        by_lr = sorted(trials, key=lambda t: t["lr"])  # a Chart.js line dataset must be x-sorted
+        points = [{"x": t["lr"], "y": t["weight_decay"]} for t in by_lr]
+        colors = [f"hsl({int(120 * t['val_acc'])}, 70%, 45%)" for t in by_lr]
         dataset = {
             "label": i18n.text("hp_val_acc"),
             "data": points,
@@ -457,9 +460,17 @@ class LabsView:
         }
         chart = self.chart("hp", find("hp-scatter"), [dataset], "η", "λ", x_type="logarithmic")
         chart.options.scales.y.type = "logarithmic"
+        for axis in (chart.options.scales.x, chart.options.scales.y):
+            axis.ticks.callback = self.decade_label
         chart.update("none")
         self.narrow = r["narrow"]
         find("hp-narrow").disabled = self.narrow is None
+
+    @staticmethod
+    def _decade(value):
+        """Label a log axis at powers of ten only (1e-6, 1e-5, ...)."""
+        text = f"{value:.0e}"
+        return text if text.startswith("1e") else ""
 
     def apply_narrow(self, event=None):
         """Coarse to fine: the ranges become those spanned by the best trials."""
