@@ -604,6 +604,7 @@ def assemble(pyodide_dist: Path | None) -> None:
 
 
 def pynet_data_dir() -> Path:
+    """Where pynet looks for MNIST (imported late: numpy exists only inside .venv/)."""
     from pynet.data import default_data_dir
 
     return default_data_dir()

@@ -165,7 +165,7 @@ def cmd_predict(args) -> None:
         from PIL import Image
     except ImportError:
         sys.exit("reading images needs Pillow: pip install 'pynet[cli]'")
-    network, info = serialize.load_with_info(args.model)
+    network = serialize.load(args.model)
     image = to_mnist(np.asarray(Image.open(args.image).convert("RGBA")))
     scores = network.predict(image.reshape(1, 784))[0]
     probs = np.exp(scores - scores.max())
