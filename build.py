@@ -15,6 +15,7 @@ creates with the packages it needs (numpy to read MNIST and train the default mo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import http.server
@@ -163,24 +164,13 @@ class BuildError(RuntimeError):
 
 
 # -- small helpers --------------------------------------------------------------------------
+@contextlib.contextmanager
 def step(title: str):
-    """Print what a build step did and how long it took."""
-
-    class _Step:
-        def __enter__(self):
-            self.start = time.perf_counter()
-            return self
-
-        def __exit__(self, *exc):
-            if exc[0] is None:
-                print(
-                    f"  {time.perf_counter() - self.start:6.1f} s  {title}: {self.result}",
-                    flush=True,
-                )
-
-        result = "done"
-
-    return _Step()
+    """Print what a build step did and how long it took: the step sets ``report["result"]``."""
+    start = time.perf_counter()
+    report = {"result": "done"}
+    yield report
+    print(f"  {time.perf_counter() - start:6.1f} s  {title}: {report['result']}", flush=True)
 
 
 def sha256_of(data: bytes | Path) -> str:
@@ -550,7 +540,7 @@ def assemble(pyodide_dist: Path | None) -> None:
         if path.name != "data":
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     with step("npm packages") as s:
-        s.result = npm_install()
+        s["result"] = npm_install()
     with step("Pyodide runtime") as s:
         out = DIST / "pyodide"
         out.mkdir(parents=True, exist_ok=True)
@@ -560,7 +550,7 @@ def assemble(pyodide_dist: Path | None) -> None:
         for wheel in wheels:
             shutil.copy2(wheel, out / wheel.name)
         names = ", ".join(w.name for w in wheels)
-        s.result = f"Pyodide {PYODIDE_VERSION} core + {names} (sha256 verified)"
+        s["result"] = f"Pyodide {PYODIDE_VERSION} core + {names} (sha256 verified)"
     with step("pynet wheel") as s:
         wheel = pynet_wheel()
         out = DIST / "wheels"
@@ -569,12 +559,12 @@ def assemble(pyodide_dist: Path | None) -> None:
         target = out / wheel.parent.name / wheel.name
         target.parent.mkdir(parents=True)
         shutil.copy2(wheel, target)
-        s.result = str(target.relative_to(DIST))
+        s["result"] = str(target.relative_to(DIST))
     data_dir = pynet_data_dir()
     with step("MNIST") as s:
-        s.result = mnist(data_dir)
+        s["result"] = mnist(data_dir)
     with step("default model") as s:
-        s.result = default_model(data_dir)
+        s["result"] = default_model(data_dir)
     with step("web page") as s:
         for src, dst in VENDOR_FILES:
             copy_vendor(NODE_MODULES / src, DIST / dst)
@@ -595,12 +585,12 @@ def assemble(pyodide_dist: Path | None) -> None:
             wheel_url = f"./wheels/{wheel.parent.name}/{wheel.name}"
             config = {"interpreter": "./pyodide/pyodide.mjs", "files": {**files, wheel_url: "./*"}}
             (DIST / name).write_text(json.dumps(config, indent=1))
-        s.result = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
+        s["result"] = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
     with step("offline check") as s:
         violations = offline_violations(DIST)
         if violations:
             raise BuildError("dist/ refers to other hosts:\n  " + "\n  ".join(violations[:20]))
-        s.result = "no file in dist/ refers to another host"
+        s["result"] = "no file in dist/ refers to another host"
 
 
 def pynet_data_dir() -> Path:

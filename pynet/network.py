@@ -7,6 +7,7 @@ AffineN) with ``last_layer`` = SoftmaxWithLoss, exactly the structure of chapter
 import numpy as np
 
 from .data import as_float
+from .gradcheck import numerical_gradient
 from .initializers import init_std, init_weight
 from .layers import (
     Affine,
@@ -206,8 +207,6 @@ class MultiLayerNet:
 
     def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Gradients by central differences: slow, but the truth backprop is checked against."""
-        from .gradcheck import numerical_gradient
-
         return {
             key: numerical_gradient(lambda _: self.loss(x, t, train_flg=True), param)
             for key, param in self.params.items()

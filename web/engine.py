@@ -53,12 +53,13 @@ def _rgba(image: np.ndarray):
 
 
 class Engine:
-    """The current model, the data (fetched on first need) and the last drawing."""
+    """The current model, the data (fetched on first need) and the last drawing's pass
+    through the network (its trace, kept so the inspector shows it without recomputing)."""
 
     def __init__(self) -> None:
         self.network: MultiLayerNet | None = None
         self.info: dict = {}
-        self.digit: np.ndarray | None = None
+        self.digit_trace: dict | None = None
         self.mnist: dict | None = None
         self.store = None
         self.base_url = ""
@@ -71,10 +72,6 @@ class Engine:
             "source": self.info.get("source", "default"),
             "architecture": "-".join(map(str, sizes)),
             "test_accuracy": self.info.get("test_accuracy"),
-            "options": {
-                k: config[k]
-                for k in ("activation", "use_batchnorm", "use_dropout", "weight_decay_lambda")
-            },
             "message": message,
         }
 
@@ -103,34 +100,34 @@ class Engine:
     def prediction(self, network: MultiLayerNet, pixels, width: int, height: int) -> dict:
         image = np.frombuffer(pixels.to_py(), dtype=np.uint8).reshape(height, width, 4)
         try:
-            self.digit = to_mnist(image)
+            digit = to_mnist(image)
         except EmptyDrawingError:
-            self.digit = None
+            self.digit_trace = None
             return {"empty": True}
-        result = inspection.explain(network, self.digit)
+        result = inspection.explain(network, digit)
+        self.digit_trace = result["trace"]
         return {
             "empty": False,
             "label": result["label"],
             "probs": result["probs"],
-            "image": _rgba(inspection.gray_rgba(self.digit)),
+            "image": _rgba(inspection.gray_rgba(digit)),
             "saliency": _rgba(inspection.diverging_rgba(result["saliency"])),
         }
 
     def inspection(self, network: MultiLayerNet, source: str) -> dict:
         if source == "digit":
-            if self.digit is None:
+            if self.digit_trace is None:
                 return {"empty": True}
-            x = self.digit.reshape(1, 784)
-            t = np.array([int(np.argmax(network.predict(x)))])
+            trace = self.digit_trace  # made by the last prediction, for its guessed class
         else:
             x, t = self.mnist["x_test"][:INSPECT_BATCH], self.mnist["t_test"][:INSPECT_BATCH]
-        summary = inspection.summarize_trace(network.backward_trace(x, t))
-        first = network.layers["Affine1"]
-        tiles = inspection.weight_tiles(first.dW)
+            trace = network.backward_trace(x, t)
+        summary = inspection.summarize_trace(trace)
+        tiles = inspection.weight_tiles(trace["layers"][0]["dW"])
         summary.update(
             empty=False,
             source=source,
-            samples=len(x),
+            samples=len(trace["layers"][0]["output"]),
             tiles=_rgba(tiles),
             tiles_width=tiles.shape[1],
             tiles_height=tiles.shape[0],
