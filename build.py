@@ -312,6 +312,35 @@ def pyodide_wheels(pyodide_dist: Path | None) -> list[Path]:
     return paths
 
 
+#: Node.js script: start Pyodide from the given folder and write a gzipped snapshot of its
+#: memory as it stands after its own start-up (web/start_pyodide.mjs restores it).
+SNAPSHOT_SCRIPT = """
+import { writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+const [folder, target] = process.argv.slice(1);
+const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
+const pyodide = await loadPyodide({ indexURL: `${folder}/`, _makeSnapshot: true });
+pyodide.runPython("import os; os.environ.pop('_', None)");  // this script's path
+writeFileSync(target, gzipSync(pyodide.makeMemorySnapshot(), { level: 9 }));
+"""
+
+
+def pyodide_snapshot(folder: Path) -> Path:
+    """A memory snapshot of the Pyodide in ``folder``, just started; made again only when
+    the runtime's files or the script change (a snapshot fits only the build it was made of)."""
+    hashes = [sha256_of(folder / name) for name in PYODIDE_CORE_FILES]
+    digest = sha256_of("".join([*hashes, SNAPSHOT_SCRIPT]).encode())
+    target = CACHE / "pyodide-snapshot" / f"{digest[:16]}.bin.gz"
+    if not target.exists():
+        shutil.rmtree(target.parent, ignore_errors=True)
+        target.parent.mkdir(parents=True)
+        partial = target.with_suffix(".partial")
+        run(["node", "--input-type=module", "-e", SNAPSHOT_SCRIPT, str(folder), str(partial)])
+        partial.rename(target)
+    return target
+
+
 def pynet_wheel() -> Path:
     """A py3-none-any wheel of this checkout's pynet, rebuilt only when its sources change.
 
@@ -551,6 +580,10 @@ def assemble(pyodide_dist: Path | None) -> None:
             shutil.copy2(wheel, out / wheel.name)
         names = ", ".join(w.name for w in wheels)
         s["result"] = f"Pyodide {PYODIDE_VERSION} core + {names} (sha256 verified)"
+    with step("Pyodide snapshot") as s:
+        snapshot = pyodide_snapshot(out)
+        shutil.copy2(snapshot, out / "snapshot.bin.gz")
+        s["result"] = f"pyodide/snapshot.bin.gz ({snapshot.stat().st_size / 1e6:.1f} MB)"
     with step("pynet wheel") as s:
         wheel = pynet_wheel()
         out = DIST / "wheels"
@@ -583,7 +616,7 @@ def assemble(pyodide_dist: Path | None) -> None:
         # web/engine_worker.py).
         for name, files in WORKERS.items():
             wheel_url = f"./wheels/{wheel.parent.name}/{wheel.name}"
-            config = {"interpreter": "./pyodide/pyodide.mjs", "files": {**files, wheel_url: "./*"}}
+            config = {"interpreter": "./start_pyodide.mjs", "files": {**files, wheel_url: "./*"}}
             (DIST / name).write_text(json.dumps(config, indent=1))
         s["result"] = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
     with step("offline check") as s:
