@@ -619,11 +619,43 @@ def assemble(pyodide_dist: Path | None) -> None:
             config = {"interpreter": "./start_pyodide.mjs", "files": {**files, wheel_url: "./*"}}
             (DIST / name).write_text(json.dumps(config, indent=1))
         s["result"] = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
+    with step("offline copy") as s:
+        s["result"] = write_offline_files(DIST)
     with step("offline check") as s:
         violations = offline_violations(DIST)
         if violations:
             raise BuildError("dist/ refers to other hosts:\n  " + "\n  ".join(violations[:20]))
         s["result"] = "no file in dist/ refers to another host"
+
+
+#: What the service worker (web/sw.js) does not keep for offline use: the benchmark page
+#: and its TensorFlow.js, the Pyodide wheels no page loads, the service worker's own files.
+OFFLINE_SKIP = (
+    "bench",
+    "vendor/tfjs/",
+    "pyodide/micropip-",
+    "pyodide/packaging-",
+    "sw.js",
+    "offline-files.js",
+)
+
+
+def write_offline_files(folder: Path) -> str:
+    """Write offline-files.js: every file the page may need, with a version that changes
+    with any file's contents (so browsers install the new set). Returns a summary."""
+    paths = sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file() and not path.relative_to(folder).as_posix().startswith(OFFLINE_SKIP)
+    )
+    version = sha256_of("".join(p + sha256_of(folder / p) for p in paths).encode())[:16]
+    files = ["./", *(f"./{p}" for p in paths)]
+    (folder / "offline-files.js").write_text(
+        "// Written by build.py: what web/sw.js keeps for offline use.\n"
+        f"self.OFFLINE = {json.dumps({'version': version, 'files': files}, indent=1)};\n"
+    )
+    size = sum((folder / p).stat().st_size for p in paths)
+    return f"{len(paths)} files, {size / 1e6:.0f} MB, version {version}"
 
 
 def pynet_data_dir() -> Path:

@@ -2,6 +2,7 @@
 
 import importlib.util
 import io
+import json
 import os
 import pickle
 import threading
@@ -104,3 +105,23 @@ def test_mnist_idx_files_are_rebuilt_from_the_pickle_layout():
     assert np.array_equal(parse_idx(files["train-images-idx3-ubyte"]).reshape(-1, 784)[:5], pixels)
     assert parse_idx(files["train-labels-idx1-ubyte"]).tolist() == [0, 1, 2, 3, 4] * 2
     assert io.BytesIO(files["t10k-images-idx3-ubyte"]).read(4) == b"\x00\x00\x08\x03"
+
+
+def _offline_files(folder: Path) -> dict:
+    text = (folder / "offline-files.js").read_text()
+    return json.loads(text[text.index("{") : text.rindex("}") + 1])
+
+
+def test_the_offline_list_skips_the_benchmark_and_versions_the_contents(tmp_path):
+    for name in ("index.html", "pyodide/pyodide.mjs", "bench.html", "vendor/tfjs/tf.min.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    site_build.write_offline_files(tmp_path)
+    listed = _offline_files(tmp_path)
+    assert listed["files"] == ["./", "./index.html", "./pyodide/pyodide.mjs"]
+
+    site_build.write_offline_files(tmp_path)
+    assert _offline_files(tmp_path)["version"] == listed["version"]
+    (tmp_path / "index.html").write_text("changed")
+    site_build.write_offline_files(tmp_path)
+    assert _offline_files(tmp_path)["version"] != listed["version"]

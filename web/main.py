@@ -120,6 +120,23 @@ class App:
         if not self.pad.empty:
             self.on_drawing()
         self.labs.restore(pairs)
+        self.spawn(self.keep_offline())
+
+    async def keep_offline(self):
+        """Let the service worker (sw.js) keep the site in this browser, then say so. Started
+        once the page is ready, so filling its cache never slows the first start."""
+        container = window.navigator.serviceWorker
+        if not container:  # not a secure context (http to another machine): nothing to keep
+            return
+        try:
+            await container.register("./sw.js")
+            await container.ready
+        except Exception as exc:  # the page works as before, only not offline
+            js.console.warn(f"Backprop Lab: no offline copy: {exc}")
+            return
+        node = find("offline-status")
+        node.setAttribute("data-state", "ready")
+        node.hidden = False
 
     async def loading_clock(self):
         start = js.performance.now()

@@ -29,16 +29,38 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+class Site:
+    """dist/ served on a free port of localhost until ``stop()``."""
+
+    def __init__(self):
+        site_build = _site_build()
+        if not (site_build.DIST / "index.html").exists():
+            pytest.fail("dist/ is not built: run `python3 build.py test`")
+        self.server = site_build.make_server("127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.running = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        if self.running:
+            self.running = False
+            self.server.shutdown()
+            self.server.server_close()
+
+
 @pytest.fixture(scope="session")
 def site_url():
-    site_build = _site_build()
-    if not (site_build.DIST / "index.html").exists():
-        pytest.fail("dist/ is not built: run `python3 build.py test`")
-    server = site_build.make_server("127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    site = Site()
+    yield site.url
+    site.stop()
+
+
+@pytest.fixture
+def own_site():
+    """A server for one test alone, which the test may stop (to take the site offline)."""
+    site = Site()
+    yield site
+    site.stop()
 
 
 @pytest.fixture(scope="session")

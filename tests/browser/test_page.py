@@ -189,3 +189,29 @@ def test_the_page_switches_to_korean(page):
     assert page.inner_text("h1") == "역전파 실험실"
     assert page.inner_text(sel("train-start")) == "학습 시작"
     assert page.get_attribute("html", "lang") == "ko"
+
+
+def test_a_second_visit_works_with_no_network_at_all(browser, own_site):
+    """The service worker keeps the site; with the server gone, a reload still starts
+    (Pyodide from its memory snapshot), guesses a drawing and trains on MNIST."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(own_site.url)
+    wait_ready(page)
+    page.wait_for_selector(f'{sel("offline-status")}[data-state="ready"]', timeout=60_000)
+    assert page.is_visible(sel("offline-status"))
+
+    own_site.stop()
+    messages = []
+    page.on("console", lambda m: messages.append((m.type, m.text)))
+    page.reload()
+    wait_ready(page)
+    assert page.evaluate("crossOriginIsolated")  # the cached responses kept their headers
+    draw(page, ONE)
+    wait_label(page, "1")
+    set_fields(page, train_size=1000, epochs=1)
+    page.click(sel("train-start"))
+    assert wait_done(page) == "finished"
+    assert ("info", "Pyodide started from its memory snapshot") in messages
+    assert [text for kind, text in messages if kind == "error"] == []
+    context.close()
