@@ -338,34 +338,58 @@ SNAPSHOT_IMPORTS = [
     "secrets",
     "tarfile",
 ]
-#: Node.js script: start Pyodide from the given folder, import the given modules and write a
-#: gzipped snapshot of its memory (web/start_pyodide.mjs restores it).
+#: Node.js script: start Pyodide from a folder, import the given modules and write a gzipped
+#: snapshot of its memory (web/start_pyodide.mjs restores it).
 SNAPSHOT_SCRIPT = """
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-const [folder, target, modules] = process.argv.slice(1);
+const [target, folder, modules] = process.argv.slice(1);
 const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
 const pyodide = await loadPyodide({ indexURL: `${folder}/`, _makeSnapshot: true });
 pyodide.runPython("import os; os.environ.pop('_', None)");  // this script's path
 pyodide.runPython(`import ${modules}`);
 writeFileSync(target, gzipSync(pyodide.makeMemorySnapshot(), { level: 9 }));
 """
+#: Node.js script: install numpy's wheel and unpack pynet's where the workers have them,
+#: compile both to bytecode (checked against the sources' hashes when imported, so a stale
+#: file is ignored, never run) and zip the .pyc files by their paths from / (for
+#: web/start_pyodide.mjs). numpy's wheel holds only sources: importing it compiled about
+#: 100 modules in every worker at every start.
+BYTECODE_SCRIPT = """
+import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+const [target, folder, numpy, pynet] = process.argv.slice(1);
+const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
+const pyodide = await loadPyodide({ indexURL: `${folder}/` });
+await pyodide.loadPackage(numpy, { messageCallback: () => {} });
+pyodide.unpackArchive(new Uint8Array(readFileSync(pynet)), "zip", { extractDir: "/home/pyodide" });
+pyodide.runPython(`
+import compileall, pathlib, py_compile, zipfile
+roots = [pathlib.Path("/lib/python3.12/site-packages/numpy"), pathlib.Path("/home/pyodide/pynet")]
+checked = py_compile.PycInvalidationMode.CHECKED_HASH
+for root in roots:
+    compileall.compile_dir(root, quiet=1, invalidation_mode=checked)
+with zipfile.ZipFile("/tmp/bytecode.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+    for root in roots:
+        for pyc in sorted(root.rglob("*.pyc")):
+            archive.write(pyc, pyc.relative_to("/"))
+`);
+writeFileSync(target, pyodide.FS.readFile("/tmp/bytecode.zip"));
+"""
 
 
-def pyodide_snapshot(folder: Path) -> Path:
-    """A memory snapshot of the Pyodide in ``folder``, just started; made again only when
-    the runtime's files or the script change (a snapshot fits only the build it was made of)."""
-    hashes = [sha256_of(folder / name) for name in PYODIDE_CORE_FILES]
-    modules = ", ".join(SNAPSHOT_IMPORTS)
-    digest = sha256_of("".join([*hashes, SNAPSHOT_SCRIPT, modules]).encode())
-    target = CACHE / "pyodide-snapshot" / f"{digest[:16]}.bin.gz"
+def made_by_node(script: str, args: list[str], inputs: list[Path], name: str) -> Path:
+    """The file the Node.js ``script`` writes (to its first argument, then ``args``), kept in
+    .cache/ and made again only when the script, its arguments or an input file changes."""
+    digest = sha256_of("".join([script, *args, *map(sha256_of, inputs)]).encode())
+    target = CACHE / "node-made" / f"{digest[:16]}-{name}"
     if not target.exists():
-        shutil.rmtree(target.parent, ignore_errors=True)
-        target.parent.mkdir(parents=True)
-        partial = target.with_suffix(".partial")
-        script = ["node", "--input-type=module", "-e", SNAPSHOT_SCRIPT]
-        run([*script, str(folder), str(partial), modules])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(f"*-{name}"):
+            stale.unlink()
+        partial = target.with_name(target.name + ".partial")
+        run(["node", "--input-type=module", "-e", script, str(partial), *args])
         partial.rename(target)
     return target
 
@@ -610,7 +634,9 @@ def assemble(pyodide_dist: Path | None) -> None:
         names = ", ".join(w.name for w in wheels)
         s["result"] = f"Pyodide {PYODIDE_VERSION} core + {names} (sha256 verified)"
     with step("Pyodide snapshot") as s:
-        snapshot = pyodide_snapshot(out)
+        core = [out / name for name in PYODIDE_CORE_FILES]
+        modules = ", ".join(SNAPSHOT_IMPORTS)
+        snapshot = made_by_node(SNAPSHOT_SCRIPT, [str(out), modules], core, "snapshot.bin.gz")
         shutil.copy2(snapshot, out / "snapshot.bin.gz")
         s["result"] = f"pyodide/snapshot.bin.gz ({snapshot.stat().st_size / 1e6:.1f} MB)"
     with step("pynet wheel") as s:
@@ -622,6 +648,12 @@ def assemble(pyodide_dist: Path | None) -> None:
         target.parent.mkdir(parents=True)
         shutil.copy2(wheel, target)
         s["result"] = str(target.relative_to(DIST))
+    with step("bytecode") as s:
+        numpy = next(w for w in wheels if w.name.startswith("numpy-"))
+        args = [str(DIST / "pyodide"), str(numpy), str(wheel)]
+        bytecode = made_by_node(BYTECODE_SCRIPT, args, [*core, numpy, wheel], "bytecode.zip")
+        shutil.copy2(bytecode, DIST / "pyodide" / "bytecode.zip")
+        s["result"] = "pyodide/bytecode.zip: numpy and pynet compiled for Python 3.12"
     data_dir = pynet_data_dir()
     with step("MNIST") as s:
         s["result"] = mnist(data_dir)

@@ -125,3 +125,22 @@ def test_the_offline_list_skips_the_benchmark_and_versions_the_contents(tmp_path
     (tmp_path / "index.html").write_text("changed")
     site_build.write_offline_files(tmp_path)
     assert _offline_files(tmp_path)["version"] != listed["version"]
+
+
+def test_node_made_files_are_kept_until_their_script_args_or_inputs_change(tmp_path, monkeypatch):
+    monkeypatch.setattr(site_build, "CACHE", tmp_path / "cache")
+    script = (
+        'import { appendFileSync, writeFileSync } from "node:fs";'
+        "const [target, text, log] = process.argv.slice(1);"
+        "writeFileSync(target, text); appendFileSync(log, 'ran ');"
+    )
+    log, source = tmp_path / "log", tmp_path / "input"
+    source.write_text("1")
+    first = site_build.made_by_node(script, ["a", str(log)], [source], "out.txt")
+    again = site_build.made_by_node(script, ["a", str(log)], [source], "out.txt")
+    assert first == again and first.read_text() == "a" and log.read_text() == "ran "
+
+    source.write_text("2")
+    changed = site_build.made_by_node(script, ["b", str(log)], [source], "out.txt")
+    assert changed.read_text() == "b" and log.read_text() == "ran ran "
+    assert not first.exists()  # the stale one is gone
