@@ -26,10 +26,11 @@ async function snapshotBytes() {
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
-// Both are fetched as soon as PyScript imports this module, while Pyodide fetches its files.
+// Both downloads start as soon as PyScript imports this module, while Pyodide fetches its
+// own files. A failure is reported where each is awaited, not as an unhandled rejection.
 const snapshot = snapshotBytes();
 const bytecode = download("bytecode.zip").then((response) => response.arrayBuffer());
-bytecode.catch(() => {}); // its failure is reported where it is awaited
+for (const promise of [snapshot, bytecode]) promise.catch(() => {});
 
 async function start(options) {
   try {

@@ -218,3 +218,21 @@ def test_a_second_visit_works_with_no_network_at_all(browser, own_site):
     assert [text for _, text in messages if text.startswith(fallbacks)] == []
     assert [text for kind, text in messages if kind == "error"] == []
     context.close()
+
+
+def test_without_its_snapshot_and_bytecode_the_page_starts_the_slow_way(browser, site_url):
+    """The two start-up shortcuts are optional: if they cannot be downloaded, the console
+    says so and the page works as before."""
+    context = browser.new_context()
+    context.route("**/pyodide/snapshot.bin.gz", lambda route: route.fulfill(status=404))
+    context.route("**/pyodide/bytecode.zip", lambda route: route.fulfill(status=404))
+    page = context.new_page()
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    page.goto(site_url)
+    wait_ready(page)
+    draw(page, ONE)
+    wait_label(page, "1")
+    assert any(text.startswith("Pyodide starts without its memory snapshot") for text in warnings)
+    assert any(text.startswith("numpy and pynet will compile") for text in warnings)
+    context.close()
