@@ -21,9 +21,9 @@ function mnist() {
   return mnistPromise;
 }
 
-// ms per step of model.fit for `hidden` layer sizes on `backend`: the median of `rounds`
-// fits of `steps` batches each, after one warm-up fit.
-window.tfjsBench = async function (backend, hidden, steps, rounds) {
+// ms per step of one model.fit of `steps` batches, for `hidden` layer sizes on `backend`,
+// after a warm-up fit of the same batches (the page alternates engines round by round).
+window.tfjsBench = async function (backend, hidden, steps) {
   if (backend === "wasm") tf.wasm.setWasmPaths(new URL("./vendor/tfjs/", location.href).href);
   await tf.setBackend(backend);
   await tf.ready();
@@ -38,18 +38,14 @@ window.tfjsBench = async function (backend, hidden, steps, rounds) {
   model.compile({ optimizer: tf.train.adam(0.001), loss: "categoricalCrossentropy" });
   const fit = () => model.fit(x, y, { batchSize: 100, epochs: 1, shuffle: false, verbose: 0 });
   await fit();
-  const times = [];
-  for (let r = 0; r < rounds; r++) {
-    const start = performance.now();
-    await fit();
-    times.push((performance.now() - start) / steps);
-  }
+  const start = performance.now();
+  await fit();
+  const ms = (performance.now() - start) / steps;
   tf.dispose([x, y]);
   model.dispose();
-  times.sort((a, b) => a - b);
   const features = backend === "wasm"
     ? { simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"),
         threads: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") }
     : {};
-  return JSON.stringify({ ms: times[Math.floor(times.length / 2)], ...features });
+  return JSON.stringify({ ms, ...features });
 };
