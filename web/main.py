@@ -125,9 +125,9 @@ class App:
     async def keep_offline(self):
         """Let the service worker (sw.js) keep the site in this browser, then say so. Started
         once the page is ready, so filling its cache never slows the first start."""
+        if not js.Reflect.has(window.navigator, "serviceWorker"):
+            return  # not a secure context (http to another machine): nothing can be kept
         container = window.navigator.serviceWorker
-        if not container:  # not a secure context (http to another machine): nothing to keep
-            return
         try:
             await container.register("./sw.js")
             await container.ready
