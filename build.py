@@ -704,11 +704,8 @@ OFFLINE_SKIP = (
 def write_offline_files(folder: Path) -> str:
     """Write offline-files.js: every file the page may need, with a version that changes
     with any file's contents (so browsers install the new set). Returns a summary."""
-    paths = sorted(
-        path.relative_to(folder).as_posix()
-        for path in folder.rglob("*")
-        if path.is_file() and not path.relative_to(folder).as_posix().startswith(OFFLINE_SKIP)
-    )
+    every_file = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    paths = sorted(p for p in every_file if not p.startswith(OFFLINE_SKIP))
     version = sha256_of("".join(p + sha256_of(folder / p) for p in paths).encode())[:16]
     files = ["./", *(f"./{p}" for p in paths)]
     (folder / "offline-files.js").write_text(

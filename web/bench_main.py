@@ -33,9 +33,9 @@ def name_of(hidden):
 def combine(pyodide_rounds, tfjs_rounds):
     """One row per network (and backend) with the median of its rounds."""
     pyodide = []
-    for i, row in enumerate(pyodide_rounds[0]):
-        rounds = [r[i] for r in pyodide_rounds]
-        row = dict(row, pynet_ms=median([r["pynet_ms"] for r in rounds]))
+    # One network's rows, one per round. (MicroPython's zip takes no strict=.)
+    for rounds in zip(*pyodide_rounds):  # noqa: B905
+        row = dict(rounds[0], pynet_ms=median([r["pynet_ms"] for r in rounds]))
         if "book_ms" in row:
             row["book_ms"] = median([r["book_ms"] for r in rounds])
             row["speedup"] = row["book_ms"] / row["pynet_ms"]
