@@ -30,8 +30,8 @@ def _ready_seconds(page) -> float:
     return int(page.get_attribute('[data-testid="app-status"]', "data-ready-ms")) / 1000
 
 
-#: The visits measured in each new profile, in order.
-VISITS = ("cold", "warm", "third")
+#: The visits measured in each new profile, in order, with the table's name for each.
+VISITS = {"cold": "cold", "warm": "warm (second visit)", "third": "third visit"}
 
 
 def ready_times(browser, site_url: str, profiles: int) -> tuple[dict[str, list[float]], object]:
@@ -39,10 +39,10 @@ def ready_times(browser, site_url: str, profiles: int) -> tuple[dict[str, list[f
     two reloads once the service worker holds the site (as on later days). Returns the
     lists by name (``VISITS``) and the last page, still open.
 
-    The second visit is the strict warm case: Chrome keeps the machine code it compiled
-    for Pyodide's wasm with the copy it came from, the first visit's came from the network
-    and the second's from the service worker's cache, so the second visit compiles it
-    again and the third reuses it.
+    The second visit is the strict warm case. Chrome keeps the machine code it compiles
+    for Pyodide's wasm with the copy the wasm came from: the first visit's came from the
+    network, the second's from the service worker's cache, so the second visit compiles
+    the wasm again and the third reuses that code.
     """
     times: dict[str, list[float]] = {visit: [] for visit in VISITS}
     page = None
@@ -55,7 +55,7 @@ def ready_times(browser, site_url: str, profiles: int) -> tuple[dict[str, list[f
         page.goto(site_url)
         times["cold"].append(_ready_seconds(page))
         page.wait_for_selector(OFFLINE_READY, timeout=120_000)
-        for visit in VISITS[1:]:
+        for visit in list(VISITS)[1:]:
             page.reload()
             times[visit].append(_ready_seconds(page))
     return times, page
@@ -153,11 +153,10 @@ def print_table(r: dict) -> None:
     print()
     for what, ms, note in table_rows(r):
         print(f"{what:62} {ms:8.2f} ms  {note}")
-    names = {"cold": "cold", "warm": "warm (second visit)", "third": "third visit"}
     medians = [
-        f"{names[visit]} {r[f'ready_{visit}_s']:.2f} s "
+        f"{name} {r[f'ready_{visit}_s']:.2f} s "
         f"({', '.join(f'{t:.2f}' for t in r[f'ready_{visit}_runs_s'])})"
-        for visit in VISITS
+        for visit, name in VISITS.items()
     ]
     print(
         f"\nready (can draw and get a guess), median of {len(r['ready_cold_runs_s'])} profiles: "
