@@ -64,6 +64,9 @@ def test_init_lab_accepts_names_and_numbers():
     assert labs.lab_init_histograms(params, None, labs.Control())["layers"][0]["saturated"] < 0.05
     params["weight"] = "1"
     assert labs.lab_init_histograms(params, None, labs.Control())["layers"][0]["saturated"] > 0.5
+    params["weight"] = "big"
+    with pytest.raises(labs.LabError, match="weight must be a number, got 'big'"):
+        labs.lab_init_histograms(params, None, labs.Control())
 
 
 def test_run_reports_errors_as_json():

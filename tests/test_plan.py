@@ -1,5 +1,8 @@
 """The training form's checks, as the page's worker runs them."""
 
+import sys
+import types
+
 import plan
 import pytest
 
@@ -91,3 +94,14 @@ def test_choices_come_from_pynets_lists():
     assert choices["optimizers"]["sgd"]["params"] == ""
     assert choices["activations"] == ["relu", "sigmoid", "tanh"]
     assert choices["inits"] == ["std", "xavier", "he", "zeros"]
+
+
+def test_the_forms_defaults_are_pynets_own_for_its_optimizer():
+    # state.py runs on the main thread (MicroPython, no pynet), so it spells the defaults
+    # out; they must stay what pynet's optimizer takes. (Its ``js`` is only for URL coding.)
+    sys.modules.setdefault("js", types.ModuleType("js"))
+    import state
+
+    optimizer = plan.choices()["optimizers"][state.DEFAULTS["optimizer"]]
+    assert float(state.DEFAULTS["learning-rate"]) == optimizer["lr"]
+    assert state.DEFAULTS["optimizer-params"] == optimizer["params"]

@@ -116,8 +116,9 @@ def lab_optimizer_mnist(params: dict, data, control: Control) -> dict:
 
 
 def lab_init_histograms(params: dict, data, control: Control) -> dict:
-    weight = params.get("weight", "1")
-    weight = float(weight) if weight not in ("xavier", "he") else weight
+    weight = params.get("weight")
+    if weight not in ("xavier", "he"):
+        weight = _number(params, "weight", 0, 100)
     activation = params.get("activation", "sigmoid")
     try:
         layers = experiments.activation_histograms(weight, activation, seed=_seed(params))

@@ -5,6 +5,7 @@ start-up never waits for it and a lab never waits for training. Each lab element
 ``data-done="true"`` when its last run has finished.
 """
 
+import asyncio
 import json
 
 import charts
@@ -77,6 +78,11 @@ def _series(label, color, xs, ys, **extra):
     return series
 
 
+def _default(node):
+    """A lab field's quick default: an input's ``value`` attribute, a menu's first option."""
+    return node.getAttribute("value") if node.tagName == "INPUT" else node.options[0].value
+
+
 class LabsView:
     def __init__(self, app):
         self.app = app
@@ -89,6 +95,7 @@ class LabsView:
         self.narrow = None
         self.proxies = []
         self.decade_label = create_proxy(lambda value, index, ticks: self._decade(value))
+        self.named_only = create_proxy(lambda item, data: bool(item.text))  # no contour legend
         for name in NAMES:
             self._on(f'[data-lab-tab="{name}"]', "click", lambda event, n=name: self.show(n))
             self._on(
@@ -151,9 +158,7 @@ class LabsView:
         """The book's full-size settings (``data-book``), or back to the quick defaults."""
         for node in self.inputs(self.active):
             if attribute is None:
-                node.value = (
-                    node.getAttribute("value") if node.tagName == "INPUT" else node.options[0].value
-                )
+                node.value = _default(node)
             elif node.hasAttribute(attribute):
                 node.value = node.getAttribute(attribute)
         self.app.remember_settings()
@@ -164,10 +169,7 @@ class LabsView:
             return []
         pairs = [("lab", self.active)]
         for node in self.inputs(self.active):
-            default = (
-                node.getAttribute("value") if node.tagName == "INPUT" else node.options[0].value
-            )
-            if str(node.value) != str(default):
+            if str(node.value) != str(_default(node)):
                 pairs.append((node.getAttribute("data-param"), str(node.value)))
         return pairs
 
@@ -357,14 +359,10 @@ class LabsView:
         chart = self.chart("paths", find("optimizers-paths"), datasets, "x", "y")
         chart.options.scales.x.min, chart.options.scales.x.max = -10, 10
         chart.options.scales.y.min, chart.options.scales.y.max = -5, 5
-        chart.options.plugins.legend.labels.filter = create_proxy(
-            lambda item, data: bool(item.text)
-        )
+        chart.options.plugins.legend.labels.filter = self.named_only
         chart.update("none")
 
     async def play(self):
-        import asyncio
-
         slider = find("optimizers-step")
         for step in range(int(slider.max) + 1):
             slider.value = step

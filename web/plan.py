@@ -46,13 +46,13 @@ def _optimizer_params(text: str) -> dict[str, float]:
             continue
         name, sep, value = part.partition("=")
         try:
+            if not sep:
+                raise ValueError(part)
             params[name.strip()] = float(value)
         except ValueError:
-            sep = ""
-        if not sep:
             raise ValueError(
                 f"write optimizer parameters as name=value, like momentum=0.9; got {part!r}"
-            )
+            ) from None
     return params
 
 
