@@ -132,6 +132,9 @@ WORKERS = {
         "./bench/book_two_layer_net.py": "./book_two_layer_net.py",
     },
 }
+#: What every Pyodide worker adds for pynet's SIMD matrix products (web/matmul_simd.py).
+SIMD_FILES = {"./matmul_simd.py": "./matmul_simd.py"}
+SIMD_JS_MODULES = {"./matmul_simd.js": "matmul_simd_js"}
 #: XML namespace names are identifiers, not addresses anything connects to.
 XML_NAMESPACES = ("http://www.w3.org/",)
 URL_PATTERN = re.compile(r"\b(?:https?|wss?)://[^\s\"'`)<>\\]+")
@@ -376,6 +379,18 @@ with zipfile.ZipFile("/tmp/bytecode.zip", "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(pyc, pyc.relative_to("/"))
 `);
 writeFileSync(target, pyodide.FS.readFile("/tmp/bytecode.zip"));
+"""
+
+
+#: Node.js script: compile a WebAssembly text file (with SIMD) to its binary, with the pinned
+#: wabt package (web/matmul_simd.wat -> matmul_simd.wasm).
+WAT_SCRIPT = """
+import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+const [target, source, wabtPath] = process.argv.slice(1);
+const wabt = await (await import(pathToFileURL(wabtPath).href)).default();
+const module = wabt.parseWat(source, readFileSync(source, "utf8"), { simd: true });
+writeFileSync(target, module.toBinary({}).buffer);
 """
 
 
@@ -664,7 +679,7 @@ def assemble(pyodide_dist: Path | None) -> None:
             copy_vendor(NODE_MODULES / src, DIST / dst)
         for folder in (ROOT / "static", ROOT / "web"):
             for path in folder.rglob("*"):
-                if path.is_file() and "__pycache__" not in path.parts:
+                if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".wat":
                     target = DIST / path.relative_to(folder)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, target)
@@ -677,9 +692,19 @@ def assemble(pyodide_dist: Path | None) -> None:
         # web/engine_worker.py).
         for name, files in WORKERS.items():
             wheel_url = f"./wheels/{wheel.parent.name}/{wheel.name}"
-            config = {"interpreter": "./start_pyodide.mjs", "files": {**files, wheel_url: "./*"}}
+            config = {
+                "interpreter": "./start_pyodide.mjs",
+                "files": {**files, **SIMD_FILES, wheel_url: "./*"},
+                "js_modules": {"worker": SIMD_JS_MODULES},
+            }
             (DIST / name).write_text(json.dumps(config, indent=1))
         s["result"] = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
+    with step("SIMD kernel") as s:
+        source, wabt = ROOT / "web" / "matmul_simd.wat", NODE_MODULES / "wabt" / "index.js"
+        args = [str(source), str(wabt)]
+        binary = made_by_node(WAT_SCRIPT, args, [source, wabt], "matmul_simd.wasm")
+        shutil.copy2(binary, DIST / "matmul_simd.wasm")
+        s["result"] = f"matmul_simd.wasm ({binary.stat().st_size} bytes) from web/matmul_simd.wat"
     with step("offline copy") as s:
         s["result"] = write_offline_files(DIST)
     with step("offline check") as s:

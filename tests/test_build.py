@@ -112,6 +112,21 @@ def _offline_files(folder: Path) -> dict:
     return json.loads(text[text.index("{") : text.rindex("}") + 1])
 
 
+def test_every_pyodide_worker_gets_the_simd_kernel_and_it_is_kept_offline():
+    """Each worker config brings matmul_simd.py and its JS module; the compiled kernel is a
+    WebAssembly binary (not its text source), in the offline copy."""
+    if not (site_build.DIST / "index.html").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py` first")
+    for name in site_build.WORKERS:
+        config = json.loads((site_build.DIST / name).read_text())
+        assert config["files"]["./matmul_simd.py"] == "./matmul_simd.py"
+        assert config["js_modules"] == {"worker": {"./matmul_simd.js": "matmul_simd_js"}}
+    assert (site_build.DIST / "matmul_simd.wasm").read_bytes()[:4] == b"\0asm"
+    assert not (site_build.DIST / "matmul_simd.wat").exists()
+    listed = _offline_files(site_build.DIST)["files"]
+    assert {"./matmul_simd.wasm", "./matmul_simd.js", "./matmul_simd.py"} <= set(listed)
+
+
 def test_the_offline_list_skips_the_benchmark_and_versions_the_contents(tmp_path):
     for name in ("index.html", "pyodide/pyodide.mjs", "bench.html", "vendor/tfjs/tf.min.js"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

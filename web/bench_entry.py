@@ -7,6 +7,10 @@ import pyodide_js
 
 await pyodide_js.loadPackage("numpy")  # noqa: F704 (PyScript runs worker scripts with top-level await)
 
+import matmul_simd  # noqa: E402
+
+matmul_simd.install()
+
 import bench_worker  # noqa: E402
 from bench_worker import *  # noqa: E402, F403
 

@@ -12,6 +12,10 @@ import pyodide_js
 
 await pyodide_js.loadPackage("numpy")  # noqa: F704 (PyScript runs worker scripts with top-level await)
 
+import matmul_simd  # noqa: E402
+
+matmul_simd.install()
+
 import engine  # noqa: E402
 from engine import *  # noqa: E402, F403
 

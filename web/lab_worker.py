@@ -8,6 +8,10 @@ import pyodide_js
 
 await pyodide_js.loadPackage("numpy")  # noqa: F704 (PyScript runs worker scripts with top-level await)
 
+import matmul_simd  # noqa: E402
+
+matmul_simd.install()
+
 import labs  # noqa: E402
 from labs import *  # noqa: E402, F403
 

@@ -81,13 +81,21 @@ def browser():
 
 
 class Console:
-    """Console errors and uncaught exceptions seen by a page."""
+    """Console errors and uncaught exceptions seen by a page, and its warnings (a worker
+    falling back to a slower way, such as numpy's products instead of the SIMD kernel)."""
 
     def __init__(self):
         self.errors = []
+        self.warnings = []
 
     def watch(self, page):
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        def seen(message):
+            if message.type == "error":
+                self.errors.append(message.text)
+            elif message.type == "warning":
+                self.warnings.append(message.text)
+
+        page.on("console", seen)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
 
@@ -111,6 +119,7 @@ def context(browser, site_url):
     context.close()
     assert blocked == [], f"the page tried to reach other hosts: {blocked}"
     assert console.errors == [], f"console errors: {console.errors}"
+    assert console.warnings == [], f"console warnings: {console.warnings}"
 
 
 @pytest.fixture
