@@ -125,6 +125,15 @@ def table_rows(r: dict) -> list[tuple[str, float, str]]:
     for net in ("784-50-10", "784-100-100-10"):
         ours = pyodide[net]["pynet_ms"]
         rows.append((f"pynet {net}, Adam, in the page (Pyodide)", ours, ""))
+        if "pynet_numpy_ms" in pyodide[net]:
+            plain = pyodide[net]["pynet_numpy_ms"]
+            rows.append(
+                (
+                    "  the same with numpy's products only (no SIMD kernel)",
+                    plain,
+                    f"the kernel makes pynet {plain / ours:.2f}x faster",
+                )
+            )
         if "book_ms" in pyodide[net]:
             book = pyodide[net]["book_ms"]
             rows.append(

@@ -21,9 +21,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from book_two_layer_net import TwoLayerNet, train_step  # noqa: E402
 
+from pynet import kernels  # noqa: E402
 from pynet.data import as_float  # noqa: E402
 from pynet.network import MultiLayerNet  # noqa: E402
 from pynet.trainer import Trainer  # noqa: E402
+
+
+def _trainer(pixels: np.ndarray, labels: np.ndarray, hidden, optimizer: str, seed: int) -> Trainer:
+    """A trainer of a new ``MultiLayerNet`` with nothing to evaluate, only steps to take."""
+    network = MultiLayerNet(784, list(hidden), 10, seed=seed)
+    trainer = Trainer(
+        network, pixels, labels, pixels[:1], labels[:1], optimizer=optimizer, seed=seed
+    )
+    trainer._last_good = network.get_state()
+    return trainer
+
+
+def _ms_per_step(step, batches: list[np.ndarray]) -> float:
+    start = time.perf_counter()
+    for idx in batches:
+        step(idx)
+    return 1000 * (time.perf_counter() - start) / len(batches)
 
 
 def measure(
@@ -44,33 +62,37 @@ def measure(
     step: pynet from uint8 pixels (as the page holds MNIST), converting each batch, through
     ``Trainer.train_step`` (so its divergence snapshot counts too); the book from float32
     in 0..1, as its ``load_mnist(normalize=True)`` returns, computing in float64.
+
+    Where pynet's products run in a kernel the host installed (the page's SIMD kernel,
+    ``pynet.kernels.use``), a twin network trains on the same batches with numpy's own
+    product, to show what the kernel adds (``pynet_numpy_ms``).
     """
     rng = np.random.default_rng(seed)
     pixels, labels = x_train[:samples], t_train[:samples]
     book_x = as_float(pixels, np.float32)
-    network = MultiLayerNet(784, list(hidden), 10, seed=seed)
-    trainer = Trainer(
-        network, pixels, labels, pixels[:1], labels[:1], optimizer=optimizer, seed=seed
-    )
-    trainer._last_good = network.get_state()
+    trainer = _trainer(pixels, labels, hidden, optimizer, seed)
+    product = kernels.in_use()
+    twin = _trainer(pixels, labels, hidden, optimizer, seed)
     book = TwoLayerNet(784, hidden[0], 10, seed=seed) if len(hidden) == 1 else None
-    pynet_ms, book_ms = [], []
+    pynet_ms, numpy_ms, book_ms = [], [], []
     for _ in range(rounds):
         batches = [rng.choice(samples, batch_size) for _ in range(steps)]
-        start = time.perf_counter()
-        for idx in batches:
-            trainer.train_step(idx)
-        pynet_ms.append(1000 * (time.perf_counter() - start) / steps)
+        pynet_ms.append(_ms_per_step(trainer.train_step, batches))
+        if product is not kernels.NUMPY_DOT:
+            kernels.use(None)
+            numpy_ms.append(_ms_per_step(twin.train_step, batches))
+            kernels.use(product)
         if book is not None:
-            start = time.perf_counter()
-            for idx in batches:
-                train_step(book, book_x[idx], labels[idx])
-            book_ms.append(1000 * (time.perf_counter() - start) / steps)
+            book_ms.append(
+                _ms_per_step(lambda idx: train_step(book, book_x[idx], labels[idx]), batches)
+            )
     result = {
         "network": "-".join(map(str, [784, *hidden, 10])),
         "optimizer": optimizer,
         "pynet_ms": float(np.median(pynet_ms)),
     }
+    if numpy_ms:
+        result["pynet_numpy_ms"] = float(np.median(numpy_ms))
     if book_ms:
         result["book_ms"] = float(np.median(book_ms))
         result["speedup"] = result["book_ms"] / result["pynet_ms"]

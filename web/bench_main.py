@@ -35,9 +35,11 @@ def combine(pyodide_rounds, tfjs_rounds):
     pyodide = []
     # One network's rows, one per round. (MicroPython's zip takes no strict=.)
     for rounds in zip(*pyodide_rounds):  # noqa: B905
-        row = dict(rounds[0], pynet_ms=median([r["pynet_ms"] for r in rounds]))
+        row = dict(rounds[0])
+        for key in ("pynet_ms", "pynet_numpy_ms", "book_ms"):
+            if key in row:
+                row[key] = median([r[key] for r in rounds])
         if "book_ms" in row:
-            row["book_ms"] = median([r["book_ms"] for r in rounds])
             row["speedup"] = row["book_ms"] / row["pynet_ms"]
         pyodide.append(row)
     tfjs = [dict(runs[0], ms=median([r["ms"] for r in runs])) for runs in tfjs_rounds.values()]

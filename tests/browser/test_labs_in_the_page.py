@@ -123,6 +123,8 @@ def test_the_benchmark_page_runs_at_a_tiny_size(context, site_url):
     rows = {row["network"]: row for row in result["pyodide"]}
     assert rows["784-50-10"]["pynet_ms"] > 0 and rows["784-50-10"]["book_ms"] > 0
     assert rows["784-100-100-10"]["pynet_ms"] > 0
+    # pynet computes with the SIMD kernel there, and a twin with numpy's products alone
+    assert all(row["pynet_numpy_ms"] > 0 for row in rows.values())
     assert {(row["network"], row["backend"]) for row in result["tfjs"]} == {
         ("784-50-10", "cpu"),
         ("784-50-10", "wasm"),
