@@ -1,8 +1,9 @@
 """``python3 build.py bench``: every speed figure of Backprop Lab, measured in one run.
 
 Rows, all on MNIST with batches of 100:
-- the benchmark page (web/bench.html): pynet and the book's TwoLayerNet step in Pyodide,
-  TensorFlow.js model.fit with its cpu and wasm backends;
+- the benchmark page (web/bench.html): pynet (with the page's SIMD kernel, and with numpy's
+  products alone) and the book's TwoLayerNet step in Pyodide, TensorFlow.js model.fit with
+  its cpu and wasm backends, and single matrix products by the SIMD kernel and by numpy;
 - the same pynet step natively (CPython), for the browser/native ratio;
 - the app itself: seconds from navigation to ready, cold (new profile), on the second visit
   (a reload once the service worker keeps the site) and on the third, the median of three
@@ -171,6 +172,12 @@ def print_table(r: dict) -> None:
         f"\nready (can draw and get a guess), median of {len(r['ready_cold_runs_s'])} profiles: "
         + ", ".join(medians)
     )
+    print("\none matrix product in the page (float32, m×k×n), median of the rounds:")
+    for row in r["page"]["products"]:
+        m, k, n = row["shape"]
+        simd, plain = row["simd_ms"], row["numpy_ms"]
+        ratio = f"{plain / simd:.2f}x"
+        print(f"  {m:4}×{k:3}×{n:3}  SIMD kernel {simd:6.3f} ms, numpy {plain:6.3f} ms ({ratio})")
     print(
         f"one 60,000-sample epoch of 784-100-10 in the page: {r['epoch_60000_s']:.1f} s "
         f"({r['epoch_ms_per_step']:.2f} ms/step, test accuracy {r['epoch_test_acc']:.4f}), "

@@ -61,11 +61,14 @@ async def main():
                 row = dict(json.loads(raw), backend=backend, network=name_of(hidden))
                 tfjs_rounds.setdefault((row["network"], backend), []).append(row)
     pyodide, tfjs = combine(pyodide_rounds, tfjs_rounds)
+    status.textContent = "matrix products: the SIMD kernel and numpy…"
+    products = json.loads(await bench.products(rounds))
     result = {
         "steps": steps,
         "rounds": rounds,
         "pyodide": pyodide,
         "tfjs": tfjs,
+        "products": products,
         "cross_origin_isolated": bool(window.crossOriginIsolated),
     }
     node = document.querySelector('[data-testid="bench-result"]')

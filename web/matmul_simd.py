@@ -18,7 +18,7 @@ import pyodide_js
 from pynet import kernels
 
 #: Below this many multiply-adds a product is faster in numpy than copied to the kernel and
-#: back (both took about 0.06 ms at 100×50×10 here; at 100×100×10 the kernel 0.07, numpy 0.10).
+#: back (``python3 build.py bench`` times both at sizes either side of it).
 MIN_MULTIPLY_ADDS = 65_536
 
 #: Shapes (m, k, n) for the check: rows not a multiple of 4, columns not a multiple of 8.

@@ -132,4 +132,5 @@ def test_the_benchmark_page_runs_at_a_tiny_size(context, site_url):
         ("784-100-100-10", "wasm"),
     }
     assert all(row["ms"] > 0 for row in result["tfjs"])
+    assert all(row["simd_ms"] > 0 and row["numpy_ms"] > 0 for row in result["products"])
     assert result["rounds"] == 2 and result["cross_origin_isolated"] is True
