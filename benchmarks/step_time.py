@@ -72,16 +72,19 @@ def measure(
     book_x = as_float(pixels, np.float32)
     trainer = _trainer(pixels, labels, hidden, optimizer, seed)
     product = kernels.in_use()
-    twin = _trainer(pixels, labels, hidden, optimizer, seed)
+    host_kernel = product is not kernels.NUMPY_DOT
+    twin = _trainer(pixels, labels, hidden, optimizer, seed) if host_kernel else None
     book = TwoLayerNet(784, hidden[0], 10, seed=seed) if len(hidden) == 1 else None
     pynet_ms, numpy_ms, book_ms = [], [], []
     for _ in range(rounds):
         batches = [rng.choice(samples, batch_size) for _ in range(steps)]
         pynet_ms.append(_ms_per_step(trainer.train_step, batches))
-        if product is not kernels.NUMPY_DOT:
+        if twin is not None:
             kernels.use(None)
-            numpy_ms.append(_ms_per_step(twin.train_step, batches))
-            kernels.use(product)
+            try:
+                numpy_ms.append(_ms_per_step(twin.train_step, batches))
+            finally:
+                kernels.use(product)
         if book is not None:
             book_ms.append(
                 _ms_per_step(lambda idx: train_step(book, book_x[idx], labels[idx]), batches)
