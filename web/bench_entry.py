@@ -9,7 +9,7 @@ await pyodide_js.loadPackage("numpy")  # noqa: F704 (PyScript runs worker script
 
 import matmul_simd  # noqa: E402
 
-matmul_simd.install()
+await matmul_simd.install()  # noqa: F704
 
 import bench_worker  # noqa: E402
 from bench_worker import *  # noqa: E402, F403

@@ -14,7 +14,7 @@ await pyodide_js.loadPackage("numpy")  # noqa: F704 (PyScript runs worker script
 
 import matmul_simd  # noqa: E402
 
-matmul_simd.install()
+await matmul_simd.install()  # noqa: F704
 
 import engine  # noqa: E402
 from engine import *  # noqa: E402, F403

@@ -10,7 +10,7 @@ await pyodide_js.loadPackage("numpy")  # noqa: F704 (PyScript runs worker script
 
 import matmul_simd  # noqa: E402
 
-matmul_simd.install()
+await matmul_simd.install()  # noqa: F704
 
 import labs  # noqa: E402
 from labs import *  # noqa: E402, F403

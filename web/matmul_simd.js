@@ -7,14 +7,18 @@
  * Its memory is its own, so each product copies A and B in and C out of Pyodide's memory:
  * about 0.5 MB for a batch of 100 against 784-50, a small part of what SIMD saves.
  */
-const url = new URL("./matmul_simd.wasm", import.meta.url);
-const { instance } = await WebAssembly.instantiateStreaming(fetch(url));
-const kernel = instance.exports;
-
+let kernel = null;
 let pyodideModule = null;
 
-/** Give the kernel Pyodide's module, whose HEAPU8 is the memory numpy's arrays live in. */
-export function attach(module) {
+/**
+ * Load the kernel, for Pyodide's module (whose HEAPU8 is the memory numpy's arrays live in).
+ * Rejects where it cannot be had (a browser without WebAssembly SIMD, a failed download);
+ * the worker then keeps numpy's product.
+ */
+export async function load(module) {
+  const response = await fetch(new URL("./matmul_simd.wasm", import.meta.url));
+  if (!response.ok) throw new Error(`matmul_simd.wasm answered ${response.status}`);
+  kernel = (await WebAssembly.instantiateStreaming(response)).instance.exports;
   pyodideModule = module;
 }
 

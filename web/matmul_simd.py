@@ -75,23 +75,22 @@ def largest_error() -> float:
     return worst
 
 
-def install() -> bool:
+async def install() -> None:
     """Use the SIMD kernel for pynet's products if it loads and passes the check; say so in
-    the console either way. Returns whether it is in use."""
+    the console either way."""
     global _kernel
     fallback = "pynet computes with numpy's products: the SIMD kernel"
     try:
         from pyscript.js_modules import matmul_simd_js
 
+        await matmul_simd_js.load(pyodide_js._module)
         _kernel = matmul_simd_js
-        _kernel.attach(pyodide_js._module)
         error = largest_error()
     except Exception as problem:  # no SIMD in this browser, or the file did not load
         js.console.warn(f"{fallback} failed ({problem})")
-        return False
+        return
     if not error < 1e-5:
         js.console.warn(f"{fallback} is off by {error:.1e}")
-        return False
+        return
     kernels.use(product)
     js.console.info(f"pynet's large products run in WebAssembly SIMD (checked: error {error:.1e})")
-    return True

@@ -222,12 +222,14 @@ def test_a_second_visit_works_with_no_network_at_all(browser, own_site):
     context.close()
 
 
-def test_without_its_snapshot_and_bytecode_the_page_starts_the_slow_way(browser, site_url):
-    """The two start-up shortcuts are optional: if they cannot be downloaded, the console
-    says so and the page works as before."""
+def test_without_its_snapshot_bytecode_and_simd_kernel_the_page_works_the_slow_way(
+    browser, site_url
+):
+    """The two start-up shortcuts and the SIMD kernel are optional: if they cannot be
+    downloaded, the console says so and the page works as before, with numpy's products."""
     context = browser.new_context()
-    context.route("**/pyodide/snapshot.bin.gz", lambda route: route.fulfill(status=404))
-    context.route("**/pyodide/bytecode.zip", lambda route: route.fulfill(status=404))
+    for name in ("pyodide/snapshot.bin.gz", "pyodide/bytecode.zip", "matmul_simd.wasm"):
+        context.route(f"**/{name}", lambda route: route.fulfill(status=404))
     page = context.new_page()
     warnings = []
     page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
@@ -237,4 +239,6 @@ def test_without_its_snapshot_and_bytecode_the_page_starts_the_slow_way(browser,
     wait_label(page, "1")
     assert any(text.startswith("Pyodide starts without its memory snapshot") for text in warnings)
     assert any(text.startswith("numpy and pynet will compile") for text in warnings)
+    simd = "pynet computes with numpy's products: the SIMD kernel failed"
+    assert any(text.startswith(simd) for text in warnings)
     context.close()
