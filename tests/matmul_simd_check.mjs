@@ -1,6 +1,7 @@
 /**
- * Checks matmul_simd.js (given as a .mjs copy) and its kernel in Node.js against a float64 product, on many
- * random shapes with A in both layouts (row-major, and transposed as Xᵀ is in dW = Xᵀ·dY).
+ * Checks matmul_simd.js (given as a .mjs copy) and its kernel in Node.js against a float64
+ * product, on many random shapes with A in both layouts (row-major, and transposed as Xᵀ is
+ * in dW = Xᵀ·dY).
  * A plain Uint8Array stands in for Pyodide's memory. Prints {"products", "worst", "outside"}
  * as JSON: worst is the largest error relative to the sum of the terms' sizes, outside counts
  * the numbers taken from outside A or B or written past C (test_matmul_simd.py).
