@@ -37,11 +37,12 @@ def _trainer(pixels: np.ndarray, labels: np.ndarray, hidden, optimizer: str, see
     return trainer
 
 
-def _ms_per_step(step, batches: list[np.ndarray]) -> float:
+def ms_per_call(call, arguments: list) -> float:
+    """Mean ms per ``call(argument)`` over ``arguments``, timed as one pass."""
     start = time.perf_counter()
-    for idx in batches:
-        step(idx)
-    return 1000 * (time.perf_counter() - start) / len(batches)
+    for argument in arguments:
+        call(argument)
+    return 1000 * (time.perf_counter() - start) / len(arguments)
 
 
 def measure(
@@ -78,16 +79,16 @@ def measure(
     pynet_ms, numpy_ms, book_ms = [], [], []
     for _ in range(rounds):
         batches = [rng.choice(samples, batch_size) for _ in range(steps)]
-        pynet_ms.append(_ms_per_step(trainer.train_step, batches))
+        pynet_ms.append(ms_per_call(trainer.train_step, batches))
         if twin is not None:
             kernels.use(None)
             try:
-                numpy_ms.append(_ms_per_step(twin.train_step, batches))
+                numpy_ms.append(ms_per_call(twin.train_step, batches))
             finally:
                 kernels.use(product)
         if book is not None:
             book_ms.append(
-                _ms_per_step(lambda idx: train_step(book, book_x[idx], labels[idx]), batches)
+                ms_per_call(lambda idx: train_step(book, book_x[idx], labels[idx]), batches)
             )
     result = {
         "network": "-".join(map(str, [784, *hidden, 10])),

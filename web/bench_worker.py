@@ -3,12 +3,11 @@
 matrix products, by the SIMD kernel and by numpy."""
 
 import json
-import time
 
 import matmul_simd
 import numpy as np
 import site_data
-from step_time import measure
+from step_time import measure, ms_per_call
 
 from pynet import kernels
 
@@ -27,13 +26,6 @@ async def run(base_url, steps, rounds):
     return json.dumps(rows)
 
 
-def _ms_per_product(product, a, b, repeats=20):
-    start = time.perf_counter()
-    for _ in range(repeats):
-        product(a, b)
-    return 1000 * (time.perf_counter() - start) / repeats
-
-
 def products(rounds):
     """Median ms per product for each of ``PRODUCT_SHAPES`` (float32), the SIMD kernel and
     numpy's product taking turns in every round."""
@@ -44,10 +36,11 @@ def products(rounds):
     for m, k, n in PRODUCT_SHAPES:
         a = rng.standard_normal((m, k), dtype=np.float32)
         b = rng.standard_normal((k, n), dtype=np.float32)
+        pairs = [(a, b)] * 20
         simd, plain = [], []
         for _ in range(int(rounds)):
-            simd.append(_ms_per_product(matmul_simd.simd_product, a, b))
-            plain.append(_ms_per_product(kernels.NUMPY_DOT, a, b))
+            simd.append(ms_per_call(lambda pair: matmul_simd.simd_product(*pair), pairs))
+            plain.append(ms_per_call(lambda pair: kernels.NUMPY_DOT(*pair), pairs))
         rows.append(
             {
                 "shape": [m, k, n],
