@@ -82,9 +82,13 @@ DEFAULT_MODEL = {
 }
 MIN_DEFAULT_ACCURACY = 0.975
 
+#: fflate's ES module: the site's loader unzips numpy's wheel and the bytecode with it, and
+#: so does the snapshot script.
+FFLATE = "fflate/esm/browser.js"
 #: Vendor files served from our origin: (source under node_modules, destination under dist).
 VENDOR_FILES = [
     ("chart.js/dist/chart.umd.min.js", "vendor/chart.umd.min.js"),
+    (FFLATE, "vendor/fflate.js"),
     ("katex/dist/katex.min.js", "vendor/katex/katex.min.js"),
     ("katex/dist/katex.min.css", "vendor/katex/katex.min.css"),
     ("katex/dist/fonts", "vendor/katex/fonts"),
@@ -315,10 +319,11 @@ def pyodide_wheels(pyodide_dist: Path | None) -> list[Path]:
     return paths
 
 
-#: Standard-library modules the workers import anyway (PyScript's own package, numpy,
-#: pynet, unpacking a wheel), measured in the engine worker. Imported before the snapshot
-#: is taken, so no worker spends its start-up importing them (about 0.6 s here). Left out:
-#: modules holding JavaScript objects or native handles (js, pyodide.http, ctypes).
+#: Modules the workers import anyway (PyScript's own package, numpy, pynet, unpacking a
+#: wheel), measured in the engine worker. Imported before the snapshot is taken, so no worker
+#: spends its start-up installing or importing them (the standard library's ~0.6 s, numpy's
+#: installation and import 0.8-1.2 s). Left out: modules holding JavaScript objects or
+#: native handles (js, pyodide.http, ctypes).
 SNAPSHOT_IMPORTS = [
     "__future__",
     "base64",
@@ -336,23 +341,30 @@ SNAPSHOT_IMPORTS = [
     "importlib.metadata",
     "json",
     "numbers",
+    "numpy",
+    "numpy.random",
     "pickle",
     "platform",
     "secrets",
     "tarfile",
 ]
-#: Node.js script: start Pyodide from a folder, import the given modules and write a gzipped
-#: snapshot of its memory (web/start_pyodide.mjs restores it).
+#: Node.js script: start Pyodide from a folder, install numpy's wheel the way
+#: web/numpy_snapshot.mjs restores it, import the given modules and write the gzipped snapshot
+#: (web/start_pyodide.mjs restores it).
 SNAPSHOT_SCRIPT = """
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-const [target, folder, modules] = process.argv.slice(1);
+const [target, folder, wheel, fflate, helpers, modules] = process.argv.slice(1);
 const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
-const pyodide = await loadPyodide({ indexURL: `${folder}/`, _makeSnapshot: true });
-pyodide.runPython("import os; os.environ.pop('_', None)");  // this script's path
-pyodide.runPython(`import ${modules}`);
-writeFileSync(target, gzipSync(pyodide.makeMemorySnapshot(), { level: 9 }));
+const { unzipSync } = await import(pathToFileURL(fflate).href);
+const { numpyFiles, makeSnapshot } = await import(pathToFileURL(helpers).href);
+const numpy = await numpyFiles(new Uint8Array(readFileSync(wheel)), unzipSync);
+// The environment variable _ holds this script's path.
+const python = `import os; os.environ.pop('_', None); import ${modules}`;
+const options = { indexURL: `${folder}/`, _makeSnapshot: true };
+const snapshot = await makeSnapshot(loadPyodide, options, numpy, python);
+writeFileSync(target, gzipSync(snapshot, { level: 9 }));
 """
 #: Node.js script: install numpy's wheel and unpack pynet's where the workers have them,
 #: compile both to bytecode (checked against the sources' hashes when imported, so a stale
@@ -650,10 +662,14 @@ def assemble(pyodide_dist: Path | None) -> None:
         s["result"] = f"Pyodide {PYODIDE_VERSION} core + {names} (sha256 verified)"
     with step("Pyodide snapshot") as s:
         core = [out / name for name in PYODIDE_CORE_FILES]
-        modules = ", ".join(SNAPSHOT_IMPORTS)
-        snapshot = made_by_node(SNAPSHOT_SCRIPT, [str(out), modules], core, "snapshot.bin.gz")
+        numpy = next(w for w in wheels if w.name.startswith("numpy-"))
+        helpers = [NODE_MODULES / FFLATE, ROOT / "web" / "numpy_snapshot.mjs"]
+        args = [str(out), str(numpy), *map(str, helpers), ", ".join(SNAPSHOT_IMPORTS)]
+        inputs = [*core, numpy, *helpers]
+        snapshot = made_by_node(SNAPSHOT_SCRIPT, args, inputs, "snapshot.bin.gz")
         shutil.copy2(snapshot, out / "snapshot.bin.gz")
-        s["result"] = f"pyodide/snapshot.bin.gz ({snapshot.stat().st_size / 1e6:.1f} MB)"
+        size = snapshot.stat().st_size / 1e6
+        s["result"] = f"pyodide/snapshot.bin.gz ({size:.1f} MB, numpy imported)"
     with step("pynet wheel") as s:
         wheel = pynet_wheel()
         out = DIST / "wheels"
@@ -664,7 +680,6 @@ def assemble(pyodide_dist: Path | None) -> None:
         shutil.copy2(wheel, target)
         s["result"] = str(target.relative_to(DIST))
     with step("bytecode") as s:
-        numpy = next(w for w in wheels if w.name.startswith("numpy-"))
         args = [str(DIST / "pyodide"), str(numpy), str(wheel)]
         bytecode = made_by_node(BYTECODE_SCRIPT, args, [*core, numpy, wheel], "bytecode.zip")
         shutil.copy2(bytecode, DIST / "pyodide" / "bytecode.zip")

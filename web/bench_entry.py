@@ -1,15 +1,11 @@
-"""The benchmark worker's entry point: numpy as the engine worker loads it, then the benchmark.
+"""The benchmark worker's entry point: the SIMD kernel as in the engine worker, then the benchmark.
 
 (``__export__`` names a module's ``__all__``, as in engine_worker.py.)
 """
 
-import pyodide_js
+import matmul_simd
 
-await pyodide_js.loadPackage("numpy")  # noqa: F704 (PyScript runs worker scripts with top-level await)
-
-import matmul_simd  # noqa: E402
-
-await matmul_simd.install()  # noqa: F704
+await matmul_simd.install()  # noqa: F704 (PyScript runs worker scripts with top-level await)
 
 import bench_worker  # noqa: E402
 from bench_worker import *  # noqa: E402, F403

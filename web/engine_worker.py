@@ -1,20 +1,17 @@
-"""The engine worker's entry point: load numpy, then serve engine.py's functions to the page.
+"""The engine worker's entry point: put the SIMD kernel behind pynet, then serve engine.py's
+functions to the page.
 
-numpy is the Pyodide release's own wheel (its sha256 is checked against pyodide-lock.json).
-Loading it here instead of through the config's "packages" keeps micropip out of the
-worker altogether, which takes about a second off every cold start; pynet's wheel is
-unpacked into the worker's files by the config (for a pure-Python wheel that is all an
-installation is). ``__export__`` names the module's ``__all__``: PyScript 0.6.66 evaluates a
-literal ``__export__ = [...]`` before a top-level await has finished.
+The worker's Pyodide comes with numpy (start_pyodide.mjs, the configs' "interpreter"), not
+through the config's "packages", which would bring micropip into every worker and add about
+a second to every cold start; pynet's wheel is unpacked into the worker's files by the
+config (for a pure-Python wheel that is all an installation is). ``__export__`` names the
+module's ``__all__``: PyScript 0.6.66 evaluates a literal ``__export__ = [...]`` before a
+top-level await has finished.
 """
 
-import pyodide_js
+import matmul_simd
 
-await pyodide_js.loadPackage("numpy")  # noqa: F704 (PyScript runs worker scripts with top-level await)
-
-import matmul_simd  # noqa: E402
-
-await matmul_simd.install()  # noqa: F704
+await matmul_simd.install()  # noqa: F704 (PyScript runs worker scripts with top-level await)
 
 import engine  # noqa: E402
 from engine import *  # noqa: E402, F403

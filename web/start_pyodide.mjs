@@ -1,15 +1,21 @@
 /**
  * The Pyodide loader that every Pyodide worker of the site names as its "interpreter"
- * (build.py writes their configs). PyScript imports it in place of pyodide.mjs.
+ * (build.py writes their configs). PyScript imports it in place of pyodide.mjs. Every
+ * worker gets a Pyodide with numpy: the Pyodide release's own wheel, checked against the
+ * sha256 in pyodide-lock.json (as Pyodide's loadPackage would), and no micropip.
  *
- * Two things build.py prepared make a worker start seconds sooner:
- * - pyodide/snapshot.bin.gz, Pyodide's memory right after its own start-up: restoring it
- *   replaces about 3 s of Python initialisation;
+ * Three things build.py prepared make a worker start seconds sooner:
+ * - pyodide/snapshot.bin.gz, Pyodide's memory with the standard-library modules the workers
+ *   use and numpy already imported: restoring it replaces Python's initialisation and
+ *   numpy's installation and import (numpy_snapshot.mjs explains how numpy's compiled
+ *   modules are loaded back into it); numpy's files still go where Python looks for them;
  * - pyodide/bytecode.zip, numpy's and pynet's modules compiled to .pyc: numpy's wheel holds
  *   only sources, which every worker otherwise compiles as it imports them.
  * Without either, Pyodide starts the ordinary way, only slower (and says so in the console).
  */
 import { loadPyodide as loadPlain, version } from "./pyodide/pyodide.mjs";
+import { unzipSync } from "./vendor/fflate.js";
+import { numpyFiles, restoreSnapshot, writeFiles } from "./numpy_snapshot.mjs";
 
 const indexURL = new URL("./pyodide/", import.meta.url).href;
 
@@ -20,37 +26,53 @@ async function download(name) {
   return response;
 }
 
-async function snapshotBytes() {
-  const response = await download("snapshot.bin.gz");
-  const inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(inflated).arrayBuffer());
+async function bytesOf(response) {
+  return new Uint8Array(await response.arrayBuffer());
 }
 
-// Both downloads start as soon as PyScript imports this module, while Pyodide fetches its
+async function snapshotFile() {
+  const response = await download("snapshot.bin.gz");
+  return bytesOf(new Response(response.body.pipeThrough(new DecompressionStream("gzip"))));
+}
+
+/** numpy's wheel, checked against the lock file, unzipped and its libraries compiled. */
+async function numpyWheel() {
+  const lock = await (await download("pyodide-lock.json")).json();
+  const { file_name: name, sha256 } = lock.packages.numpy;
+  const wheel = await bytesOf(await download(name));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", wheel));
+  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  if (hex !== sha256) throw new Error(`${name} has sha256 ${hex}; pyodide-lock.json says ${sha256}`);
+  return numpyFiles(wheel, unzipSync);
+}
+
+// The downloads start as soon as PyScript imports this module, while Pyodide fetches its
 // own files. A failure is reported where each is awaited, not as an unhandled rejection.
-const snapshot = snapshotBytes();
-const bytecode = download("bytecode.zip").then((response) => response.arrayBuffer());
-for (const promise of [snapshot, bytecode]) promise.catch(() => {});
+const snapshot = snapshotFile();
+const numpy = numpyWheel();
+const bytecode = download("bytecode.zip").then(async (response) => unzipSync(await bytesOf(response)));
+for (const promise of [snapshot, numpy, bytecode]) promise.catch(() => {});
 
 async function start(options) {
   try {
-    const pyodide = await loadPlain({ ...options, indexURL, _loadSnapshot: snapshot });
-    // The snapshot holds the state Python's random module was seeded with when it was made.
-    pyodide.runPython("import random; random.seed()");
-    console.info("Pyodide started from its memory snapshot");
+    const [bytes, wheel] = await Promise.all([snapshot, numpy]);
+    const pyodide = await restoreSnapshot(loadPlain, { ...options, indexURL }, bytes, wheel);
+    console.info("Pyodide started from its memory snapshot, numpy imported");
     return pyodide;
   } catch (error) {
     console.warn(`Pyodide starts without its memory snapshot: ${error.message}`);
-    return loadPlain({ ...options, indexURL });
+    const pyodide = await loadPlain({ ...options, indexURL });
+    await pyodide.loadPackage("numpy");
+    return pyodide;
   }
 }
 
 export async function loadPyodide(options = {}) {
   const pyodide = await start(options);
   try {
-    // The .pyc files go where numpy and pynet will be installed; Python checks each
-    // against its source's hash, so a stale one is ignored, never run.
-    pyodide.unpackArchive(await bytecode, "zip", { extractDir: "/" });
+    // The .pyc files go where numpy and pynet are installed; Python checks each against
+    // its source's hash, so a stale one is ignored, never run.
+    writeFiles(pyodide, await bytecode, "/");
   } catch (error) {
     console.warn(`numpy and pynet will compile their modules as they load: ${error.message}`);
   }

@@ -193,7 +193,7 @@ def test_the_page_switches_to_korean(page):
 
 def test_a_second_visit_works_with_no_network_at_all(browser, own_site):
     """The service worker keeps the site; with the server gone, a reload still starts
-    (Pyodide from its memory snapshot, numpy and pynet from their bytecode, the SIMD kernel
+    (Pyodide from its memory snapshot with numpy, pynet from its bytecode, the SIMD kernel
     for pynet's products), guesses a drawing and trains on MNIST."""
     context = browser.new_context()
     page = context.new_page()
@@ -213,7 +213,7 @@ def test_a_second_visit_works_with_no_network_at_all(browser, own_site):
     set_fields(page, train_size=1000, epochs=1)
     page.click(sel("train-start"))
     assert wait_done(page) == "finished"
-    assert ("info", "Pyodide started from its memory snapshot") in messages
+    assert ("info", "Pyodide started from its memory snapshot, numpy imported") in messages
     simd = "pynet's large products run in WebAssembly SIMD"
     assert any(kind == "info" and text.startswith(simd) for kind, text in messages)
     fallbacks = ("Pyodide starts without", "numpy and pynet will compile")

@@ -1,0 +1,58 @@
+/**
+ * Restores dist/'s Pyodide snapshot in Node.js with numpy's libraries, as every worker of the
+ * page does (web/numpy_snapshot.mjs), twice, and computes with numpy in both. Prints JSON:
+ * per Pyodide, whether numpy was there before any import, its answers, and random draws
+ * (test_numpy_snapshot.py).
+ *
+ *     node tests/numpy_snapshot_check.mjs dist
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
+
+const dist = resolve(process.argv[2]);
+const load = async (path) => import(pathToFileURL(`${dist}/${path}`).href);
+const { loadPyodide } = await load("pyodide/pyodide.mjs");
+const { unzipSync } = await load("vendor/fflate.js");
+const { numpyFiles, restoreSnapshot } = await load("numpy_snapshot.mjs");
+
+const lock = JSON.parse(readFileSync(`${dist}/pyodide/pyodide-lock.json`, "utf8"));
+const wheel = new Uint8Array(readFileSync(`${dist}/pyodide/${lock.packages.numpy.file_name}`));
+const numpy = await numpyFiles(wheel, unzipSync);
+const snapshot = new Uint8Array(gunzipSync(readFileSync(`${dist}/pyodide/snapshot.bin.gz`)));
+
+const PYTHON = `
+import json, sys
+imported = "numpy" in sys.modules
+import ctypes, io, random
+import numpy as np
+# Opening a library again gives Python's handle from before the snapshot back to the linker.
+core = ctypes.CDLL(np._core._multiarray_umath.__file__)
+x = np.arange(12, dtype=np.float32).reshape(3, 4)
+saved = io.BytesIO()
+np.savez(saved, x=x)
+saved.seek(0)
+try:
+    np.ones(3) + np.ones(4)
+    error = None
+except ValueError as e:
+    error = str(e)
+json.dumps({
+    "imported": imported,
+    "reopened": hasattr(core, "PyInit__multiarray_umath"),
+    "product": (x @ x.T).tolist(),
+    "fft": np.fft.fft(np.ones(4)).real.tolist(),
+    "inverse": np.linalg.inv(np.array([[2.0, 0.0], [0.0, 4.0]])).tolist(),
+    "loaded": np.load(saved)["x"].tolist(),
+    "error": error,
+    "draws": [random.random(), float(np.random.rand()), float(np.random.default_rng().random())],
+})
+`;
+const results = [];
+for (let i = 0; i < 2; i++) {
+  const options = { indexURL: `${dist}/pyodide/`, stdout: () => {}, stderr: () => {} };
+  const pyodide = await restoreSnapshot(loadPyodide, options, snapshot, numpy);
+  results.push(JSON.parse(pyodide.runPython(PYTHON)));
+}
+console.log(JSON.stringify(results));

@@ -1,0 +1,38 @@
+"""Pyodide's memory snapshot with numpy in it (web/numpy_snapshot.mjs), restored in Node.js.
+
+Every worker of the page starts from this snapshot; the browser tests prove the whole page
+on it. Here it is restored twice in one process and computes with numpy: products, a library
+no module had opened before the snapshot (numpy.fft's), one opened again (so Python's handle
+from before the snapshot must be known to the linker), linalg, saving and loading, numpy's
+own error messages, and random numbers that differ between the two starts.
+"""
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "dist"
+
+
+def test_numpy_works_in_every_pyodide_restored_from_the_snapshot():
+    if not (DIST / "pyodide" / "snapshot.bin.gz").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py` first")
+    check = ROOT / "tests" / "numpy_snapshot_check.mjs"
+    run = subprocess.run(["node", str(check), str(DIST)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    first, second = json.loads(run.stdout)
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    for result in (first, second):
+        assert result["imported"]  # numpy was in the snapshot: nothing to install or import
+        assert result["reopened"]
+        assert result["product"] == (x @ x.T).tolist()
+        assert result["fft"] == [4.0, 0.0, 0.0, 0.0]
+        assert result["inverse"] == [[0.5, 0.0], [0.0, 0.25]]
+        assert result["loaded"] == x.tolist()
+        assert "could not be broadcast together" in result["error"]
+    # Python's random, numpy's global RandomState and a new Generator: all reseeded.
+    assert all(a != b for a, b in zip(first["draws"], second["draws"], strict=True))

@@ -1,0 +1,131 @@
+/**
+ * Pyodide's memory snapshot with numpy imported: made by build.py's snapshot script in
+ * Node.js, restored by the site's Pyodide loader (start_pyodide.mjs) in each worker.
+ *
+ * A snapshot is Pyodide's memory, but numpy's compiled modules (its .so files) also live
+ * outside it: Emscripten's dynamic linker keeps them as WebAssembly instances in JavaScript.
+ * So both sides load the same .so files, in the same order, at the same moment: after
+ * Pyodide's own module is instantiated and before its runtime starts. Each library then lands
+ * at the same memory address and function-table slots, and the restored memory finds every
+ * numpy function it points to where it was. Python's dlopen handles for these libraries
+ * live in that memory too; they travel with the snapshot and are given back to the linker.
+ * Pyodide 0.27.7 exports what this needs (newDSO, loadWebAssemblyModule, LDSO); its
+ * loadPyodide has no hook that receives its module before the runtime starts, hence the
+ * accessor in withLibraries().
+ */
+
+const SITE_PACKAGES = "/lib/python3.12/site-packages/";
+
+/**
+ * numpy's wheel (bytes) unzipped with fflate's ``unzipSync``: its files (path -> bytes) and
+ * its compiled modules (path -> WebAssembly.Module, sorted by path: the order both sides
+ * load them in).
+ */
+export async function numpyFiles(wheel, unzipSync) {
+  const files = unzipSync(wheel);
+  const names = Object.keys(files).filter((name) => name.endsWith(".so")).sort();
+  const modules = names.map(async (name) => [SITE_PACKAGES + name, await WebAssembly.compile(files[name])]);
+  return { files, modules: new Map(await Promise.all(modules)) };
+}
+
+/** Write unzipped files (path -> bytes) into Pyodide's file system under ``folder``. */
+export function writeFiles(pyodide, files, folder) {
+  const { FS } = pyodide;
+  for (const [name, bytes] of Object.entries(files)) {
+    if (name.endsWith("/")) continue;
+    const path = folder + name;
+    FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    FS.writeFile(path, bytes);
+  }
+}
+
+/**
+ * Start Pyodide (``loadPyodide(options)``, _makeSnapshot set), install numpy, run ``python``
+ * (the imports to keep) and return the snapshot: a little-endian length, the libraries
+ * ([{path, handles}], in load order) as JSON padded so that the memory that follows is
+ * 16-byte aligned (Pyodide reads it so), then Pyodide's snapshot of its memory.
+ */
+export async function makeSnapshot(loadPyodide, options, numpy, python) {
+  const libraries = [...numpy.modules].map(([path, module]) => ({ path, module, handles: [] }));
+  const pyodide = await withLibraries(libraries, () => loadPyodide(options));
+  writeFiles(pyodide, numpy.files, SITE_PACKAGES);
+  pyodide.runPython(python);
+  const handles = {};
+  for (const [handle, dso] of Object.entries(pyodide._module.LDSO.loadedLibsByHandle)) {
+    if (Number(handle) !== 0) (handles[dso.name] ??= []).push(Number(handle));
+  }
+  const json = JSON.stringify(libraries.map(({ path }) => ({ path, handles: handles[path] ?? [] })));
+  const header = new TextEncoder().encode(json.padEnd(Math.ceil((json.length + 4) / 16) * 16 - 4));
+  const memory = pyodide.makeMemorySnapshot();
+  const bytes = new Uint8Array(4 + header.length + memory.length);
+  new DataView(bytes.buffer).setUint32(0, header.length, true);
+  bytes.set(header, 4);
+  bytes.set(memory, 4 + header.length);
+  return bytes;
+}
+
+/**
+ * Start Pyodide (``loadPyodide(options)``) from a snapshot makeSnapshot() made, with numpy's
+ * libraries and files (numpyFiles() of the same wheel), and reseed the random generators
+ * the snapshot froze.
+ */
+export async function restoreSnapshot(loadPyodide, options, snapshot, numpy) {
+  const length = new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(0, true);
+  const listed = JSON.parse(new TextDecoder().decode(snapshot.subarray(4, 4 + length)));
+  const libraries = listed.map(({ path, handles }) => {
+    if (!numpy.modules.has(path)) throw new Error(`numpy's wheel has no ${path}`);
+    return { path, handles, module: numpy.modules.get(path) };
+  });
+  const memory = snapshot.subarray(4 + length);
+  const pyodide = await withLibraries(libraries, () =>
+    loadPyodide({ ...options, _loadSnapshot: memory }),
+  );
+  writeFiles(pyodide, numpy.files, SITE_PACKAGES);
+  pyodide.loadedPackages.numpy = "default channel";
+  pyodide.runPython("import random, numpy.random; random.seed(); numpy.random.seed()");
+  return pyodide;
+}
+
+let createModule = null;
+let pending = null;
+
+function loadLibraries(Module, libraries) {
+  for (const { path, module, handles } of libraries) {
+    const dso = Module.newDSO(path, undefined, "loading");
+    dso.refcount = Infinity;
+    dso.global = false;
+    const flags = { allowUndefined: true, nodelete: true };
+    dso.exports = Module.loadWebAssemblyModule(module, flags, path, {});
+    for (const handle of handles) Module.LDSO.loadedLibsByHandle[handle] = dso;
+  }
+}
+
+/**
+ * ``start()`` (which calls loadPyodide) with ``libraries`` ([{path, module, handles}])
+ * loaded into the new Pyodide before its runtime starts. Pyodide's loader calls the global
+ * _createPyodideModule that pyodide.asm.js defines; a property accessor adds a preRun step
+ * to its settings while ``start()`` runs.
+ */
+async function withLibraries(libraries, start) {
+  if (!Object.getOwnPropertyDescriptor(globalThis, "_createPyodideModule")?.set) {
+    createModule = globalThis._createPyodideModule ?? null;
+    const withPending = (settings) => {
+      const loading = pending;
+      if (loading) settings.preRun.push((Module) => loadLibraries(Module, loading));
+      return createModule(settings);
+    };
+    Object.defineProperty(globalThis, "_createPyodideModule", {
+      configurable: true,
+      get: () => createModule && withPending,
+      set: (value) => {
+        createModule = value;
+      },
+    });
+  }
+  pending = libraries;
+  try {
+    return await start();
+  } finally {
+    pending = null;
+  }
+}
