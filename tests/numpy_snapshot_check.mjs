@@ -1,8 +1,9 @@
 /**
  * Restores dist/'s Pyodide snapshot in Node.js with numpy's libraries, as every worker of the
- * page does (web/numpy_snapshot.mjs), twice, and computes with numpy in both. Prints JSON:
- * per Pyodide, whether numpy was there before any import, its answers, and random draws
- * (test_numpy_snapshot.py).
+ * page does (web/numpy_snapshot.mjs), twice, and computes with numpy in both; then offers it
+ * a copy whose header says the libraries landed elsewhere. Prints JSON: per Pyodide, whether
+ * numpy was there before any import, its answers and random draws; and why the copy was
+ * refused (test_numpy_snapshot.py).
  *
  *     node tests/numpy_snapshot_check.mjs dist
  */
@@ -14,7 +15,7 @@ import { gunzipSync } from "node:zlib";
 const dist = resolve(process.argv[2]);
 const load = async (path) => import(pathToFileURL(`${dist}/${path}`).href);
 const { loadPyodide } = await load("pyodide/pyodide.mjs");
-const { unzipSync } = await load("vendor/fflate.js");
+const { unzipSync } = await import("fflate"); // the page serves the same version, vendor/fflate.js
 const { numpyFiles, restoreSnapshot } = await load("numpy_snapshot.mjs");
 
 const lock = JSON.parse(readFileSync(`${dist}/pyodide/pyodide-lock.json`, "utf8"));
@@ -49,10 +50,22 @@ json.dumps({
     "draws": [random.random(), float(np.random.rand()), float(np.random.default_rng().random())],
 })
 `;
-const results = [];
+const options = { indexURL: `${dist}/pyodide/`, stdout: () => {}, stderr: () => {} };
+const started = [];
 for (let i = 0; i < 2; i++) {
-  const options = { indexURL: `${dist}/pyodide/`, stdout: () => {}, stderr: () => {} };
   const pyodide = await restoreSnapshot(loadPyodide, options, snapshot, numpy);
-  results.push(JSON.parse(pyodide.runPython(PYTHON)));
+  started.push(JSON.parse(pyodide.runPython(PYTHON)));
 }
-console.log(JSON.stringify(results));
+
+// The same snapshot, its header claiming one more function-table slot after the libraries.
+const length = new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(0, true);
+const header = JSON.parse(new TextDecoder().decode(snapshot.subarray(4, 4 + length)));
+header.layout.after[0] += 1;
+const moved = snapshot.slice();
+moved.fill(32, 4, 4 + length);
+moved.set(new TextEncoder().encode(JSON.stringify(header)), 4);
+const refused = await restoreSnapshot(loadPyodide, options, moved, numpy).then(
+  () => null,
+  (error) => error.message,
+);
+console.log(JSON.stringify({ started, refused }));

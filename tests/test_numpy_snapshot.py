@@ -4,7 +4,8 @@ Every worker of the page starts from this snapshot; the browser tests prove the 
 on it. Here it is restored twice in one process and computes with numpy: products, a library
 no module had opened before the snapshot (numpy.fft's), one opened again (so Python's handle
 from before the snapshot must be known to the linker), linalg, saving and loading, numpy's
-own error messages, and random numbers that differ between the two starts.
+own error messages, and random numbers that differ between the two starts. A snapshot whose
+libraries would land elsewhere is refused.
 """
 
 import json
@@ -24,7 +25,8 @@ def test_numpy_works_in_every_pyodide_restored_from_the_snapshot():
     check = ROOT / "tests" / "numpy_snapshot_check.mjs"
     run = subprocess.run(["node", str(check), str(DIST)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
-    first, second = json.loads(run.stdout)
+    checked = json.loads(run.stdout)
+    first, second = checked["started"]
     x = np.arange(12, dtype=np.float32).reshape(3, 4)
     for result in (first, second):
         assert result["imported"]  # numpy was in the snapshot: nothing to install or import
@@ -36,3 +38,6 @@ def test_numpy_works_in_every_pyodide_restored_from_the_snapshot():
         assert "could not be broadcast together" in result["error"]
     # Python's random, numpy's global RandomState and a new Generator: all reseeded.
     assert all(a != b for a, b in zip(first["draws"], second["draws"], strict=True))
+    # A snapshot whose libraries would land elsewhere is refused (the page then starts
+    # without it) rather than let numpy call into the wrong code.
+    assert "not where the snapshot has them" in checked["refused"]

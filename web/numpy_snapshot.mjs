@@ -41,20 +41,21 @@ export function writeFiles(pyodide, files, folder) {
 
 /**
  * Start Pyodide (``loadPyodide(options)``, _makeSnapshot set), install numpy, run ``python``
- * (the imports to keep) and return the snapshot: a little-endian length, the libraries
- * ([{path, handles}], in load order) as JSON padded so that the memory that follows is
- * 16-byte aligned (Pyodide reads it so), then Pyodide's snapshot of its memory.
+ * (the imports to keep) and return the snapshot: a little-endian length, a JSON header (the
+ * libraries in load order with their handles, and where they landed) padded so that the
+ * memory that follows is 16-byte aligned (Pyodide reads it so), then Pyodide's snapshot.
  */
 export async function makeSnapshot(loadPyodide, options, numpy, python) {
   const libraries = [...numpy.modules].map(([path, module]) => ({ path, module, handles: [] }));
-  const pyodide = await withLibraries(libraries, () => loadPyodide(options));
+  const { pyodide, layout } = await withLibraries(libraries, () => loadPyodide(options));
   writeFiles(pyodide, numpy.files, SITE_PACKAGES);
   pyodide.runPython(python);
   const handles = {};
   for (const [handle, dso] of Object.entries(pyodide._module.LDSO.loadedLibsByHandle)) {
     if (Number(handle) !== 0) (handles[dso.name] ??= []).push(Number(handle));
   }
-  const json = JSON.stringify(libraries.map(({ path }) => ({ path, handles: handles[path] ?? [] })));
+  const listed = libraries.map(({ path }) => ({ path, handles: handles[path] ?? [] }));
+  const json = JSON.stringify({ libraries: listed, layout });
   const header = new TextEncoder().encode(json.padEnd(Math.ceil((json.length + 4) / 16) * 16 - 4));
   const memory = pyodide.makeMemorySnapshot();
   const bytes = new Uint8Array(4 + header.length + memory.length);
@@ -67,19 +68,26 @@ export async function makeSnapshot(loadPyodide, options, numpy, python) {
 /**
  * Start Pyodide (``loadPyodide(options)``) from a snapshot makeSnapshot() made, with numpy's
  * libraries and files (numpyFiles() of the same wheel), and reseed the random generators
- * the snapshot froze.
+ * the snapshot froze. Refused (an error) if the libraries did not land where they did when
+ * the snapshot was made: numpy would then call into the wrong code.
  */
 export async function restoreSnapshot(loadPyodide, options, snapshot, numpy) {
   const length = new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(0, true);
-  const listed = JSON.parse(new TextDecoder().decode(snapshot.subarray(4, 4 + length)));
-  const libraries = listed.map(({ path, handles }) => {
+  const header = JSON.parse(new TextDecoder().decode(snapshot.subarray(4, 4 + length)));
+  const libraries = header.libraries.map(({ path, handles }) => {
     if (!numpy.modules.has(path)) throw new Error(`numpy's wheel has no ${path}`);
     return { path, handles, module: numpy.modules.get(path) };
   });
   const memory = snapshot.subarray(4 + length);
-  const pyodide = await withLibraries(libraries, () =>
+  const { pyodide, layout } = await withLibraries(libraries, () =>
     loadPyodide({ ...options, _loadSnapshot: memory }),
   );
+  if (JSON.stringify(layout) !== JSON.stringify(header.layout)) {
+    throw new Error(
+      `numpy's libraries landed at ${JSON.stringify(layout)}, ` +
+        `not where the snapshot has them (${JSON.stringify(header.layout)})`,
+    );
+  }
   writeFiles(pyodide, numpy.files, SITE_PACKAGES);
   pyodide.loadedPackages.numpy = "default channel";
   pyodide.runPython("import random, numpy.random; random.seed(); numpy.random.seed()");
@@ -89,29 +97,42 @@ export async function restoreSnapshot(loadPyodide, options, snapshot, numpy) {
 let createModule = null;
 let pending = null;
 
-function loadLibraries(Module, libraries) {
-  for (const { path, module, handles } of libraries) {
-    const dso = Module.newDSO(path, undefined, "loading");
-    dso.refcount = Infinity;
-    dso.global = false;
-    const flags = { allowUndefined: true, nodelete: true };
-    dso.exports = Module.loadWebAssemblyModule(module, flags, path, {});
-    for (const handle of handles) Module.LDSO.loadedLibsByHandle[handle] = dso;
+/**
+ * Emscripten's preRun step: load the libraries and note where they landed (the function
+ * table's length and the end of static memory, before and after). An error here would stall
+ * Pyodide's start (its instantiation swallows it), so it is noted too, and raised after.
+ */
+function loadLibraries(Module, libraries, layout) {
+  const position = () => [Module.wasmTable.length, Module.getMemory(0)];
+  try {
+    layout.before = position();
+    for (const { path, module, handles } of libraries) {
+      const dso = Module.newDSO(path, undefined, "loading");
+      dso.refcount = Infinity;
+      dso.global = false;
+      const flags = { allowUndefined: true, nodelete: true };
+      dso.exports = Module.loadWebAssemblyModule(module, flags, path, {});
+      for (const handle of handles) Module.LDSO.loadedLibsByHandle[handle] = dso;
+    }
+    layout.after = position();
+  } catch (error) {
+    layout.error = error;
   }
 }
 
 /**
  * ``start()`` (which calls loadPyodide) with ``libraries`` ([{path, module, handles}])
- * loaded into the new Pyodide before its runtime starts. Pyodide's loader calls the global
- * _createPyodideModule that pyodide.asm.js defines; a property accessor adds a preRun step
- * to its settings while ``start()`` runs.
+ * loaded into the new Pyodide before its runtime starts; gives the Pyodide and where the
+ * libraries landed. Pyodide's loader calls the global _createPyodideModule that
+ * pyodide.asm.js defines; a property accessor adds a preRun step to its settings while
+ * ``start()`` runs.
  */
 async function withLibraries(libraries, start) {
   if (!Object.getOwnPropertyDescriptor(globalThis, "_createPyodideModule")?.set) {
     createModule = globalThis._createPyodideModule ?? null;
     const withPending = (settings) => {
       const loading = pending;
-      if (loading) settings.preRun.push((Module) => loadLibraries(Module, loading));
+      if (loading) settings.preRun.push((Module) => loadLibraries(Module, ...loading));
       return createModule(settings);
     };
     Object.defineProperty(globalThis, "_createPyodideModule", {
@@ -122,9 +143,12 @@ async function withLibraries(libraries, start) {
       },
     });
   }
-  pending = libraries;
+  const layout = {};
+  pending = [libraries, layout];
   try {
-    return await start();
+    const pyodide = await start();
+    if (layout.error) throw layout.error;
+    return { pyodide, layout };
   } finally {
     pending = null;
   }
