@@ -10,7 +10,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { gunzipSync } from "node:zlib";
 
 const dist = resolve(process.argv[2]);
 const load = async (path) => import(pathToFileURL(`${dist}/${path}`).href);
@@ -21,7 +20,7 @@ const { numpyFiles, restoreSnapshot } = await load("numpy_snapshot.mjs");
 const lock = JSON.parse(readFileSync(`${dist}/pyodide/pyodide-lock.json`, "utf8"));
 const wheel = new Uint8Array(readFileSync(`${dist}/pyodide/${lock.packages.numpy.file_name}`));
 const numpy = await numpyFiles(wheel, unzipSync);
-const snapshot = new Uint8Array(gunzipSync(readFileSync(`${dist}/pyodide/snapshot.bin.gz`)));
+const snapshot = new Uint8Array(readFileSync(`${dist}/pyodide/snapshot.bin`));
 
 const PYTHON = `
 import json, sys

@@ -1,5 +1,6 @@
 """build.py's own logic: verification, the restricted unpickler, the offline check, serving."""
 
+import gzip
 import importlib.util
 import io
 import json
@@ -93,6 +94,26 @@ def test_server_sends_isolation_headers_and_mime_types(tmp_path):
         server.server_close()
 
 
+def test_a_file_with_a_gzipped_twin_goes_out_gzipped_to_browsers_that_accept_it(tmp_path):
+    (tmp_path / "memory.bin").write_bytes(b"\0" * 1000)
+    (tmp_path / "memory.bin.gz").write_bytes(gzip.compress(b"\0" * 1000))
+    server = site_build.make_server("127.0.0.1", 0, tmp_path)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/memory.bin"
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert response.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
+            assert gzip.decompress(response.read()) == b"\0" * 1000
+        with urllib.request.urlopen(url) as response:  # no Accept-Encoding: the file itself
+            assert response.headers["Content-Encoding"] is None
+            assert response.read() == b"\0" * 1000
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_mnist_idx_files_are_rebuilt_from_the_pickle_layout():
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, (5, 784)).astype(np.uint8)
@@ -128,12 +149,27 @@ def test_every_pyodide_worker_gets_the_simd_kernel_and_it_is_kept_offline():
 
 
 def test_the_offline_list_skips_the_benchmark_and_versions_the_contents(tmp_path):
-    for name in ("index.html", "pyodide/pyodide.mjs", "bench.html", "vendor/tfjs/tf.min.js"):
+    names = (
+        "index.html",
+        "pyodide/pyodide.mjs",
+        "pyodide/snapshot.bin",
+        "pyodide/snapshot.bin.gz",  # how the server sends snapshot.bin: not kept twice
+        "data/t10k-labels-idx1-ubyte.gz",  # a file of its own
+        "bench.html",
+        "vendor/tfjs/tf.min.js",
+    )
+    for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name)
     site_build.write_offline_files(tmp_path)
     listed = _offline_files(tmp_path)
-    assert listed["files"] == ["./", "./index.html", "./pyodide/pyodide.mjs"]
+    assert listed["files"] == [
+        "./",
+        "./data/t10k-labels-idx1-ubyte.gz",
+        "./index.html",
+        "./pyodide/pyodide.mjs",
+        "./pyodide/snapshot.bin",
+    ]
 
     site_build.write_offline_files(tmp_path)
     assert _offline_files(tmp_path)["version"] == listed["version"]

@@ -20,7 +20,7 @@ DIST = ROOT / "dist"
 
 
 def test_numpy_works_in_every_pyodide_restored_from_the_snapshot():
-    if not (DIST / "pyodide" / "snapshot.bin.gz").exists():
+    if not (DIST / "pyodide" / "snapshot.bin").exists():
         pytest.fail("dist/ is not built: run `python3 build.py` first")
     check = ROOT / "tests" / "numpy_snapshot_check.mjs"
     run = subprocess.run(["node", str(check), str(DIST)], capture_output=True, text=True)

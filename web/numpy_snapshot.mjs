@@ -24,7 +24,10 @@ const SITE_PACKAGES = "/lib/python3.12/site-packages/";
 export async function numpyFiles(wheel, unzipSync) {
   const files = unzipSync(wheel);
   const names = Object.keys(files).filter((name) => name.endsWith(".so")).sort();
-  const modules = names.map(async (name) => [SITE_PACKAGES + name, await WebAssembly.compile(files[name])]);
+  const modules = names.map(async (name) => [
+    SITE_PACKAGES + name,
+    await WebAssembly.compile(files[name]),
+  ]);
   return { files, modules: new Map(await Promise.all(modules)) };
 }
 

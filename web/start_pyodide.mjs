@@ -4,8 +4,8 @@
  * worker gets a Pyodide with numpy: the Pyodide release's own wheel, checked against the
  * sha256 in pyodide-lock.json (as Pyodide's loadPackage would), and no micropip.
  *
- * Three things build.py prepared make a worker start seconds sooner:
- * - pyodide/snapshot.bin.gz, Pyodide's memory with the standard-library modules the workers
+ * Two things build.py prepared make a worker start seconds sooner:
+ * - pyodide/snapshot.bin, Pyodide's memory with the standard-library modules the workers
  *   use and numpy already imported: restoring it replaces Python's initialisation and
  *   numpy's installation and import (numpy_snapshot.mjs explains how numpy's compiled
  *   modules are loaded back into it); numpy's files still go where Python looks for them;
@@ -30,30 +30,39 @@ async function bytesOf(response) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function snapshotFile() {
-  const response = await download("snapshot.bin.gz");
-  return bytesOf(new Response(response.body.pipeThrough(new DecompressionStream("gzip"))));
-}
-
 /** numpy's wheel, checked against the lock file, unzipped and its libraries compiled. */
 async function numpyWheel() {
   const lock = await (await download("pyodide-lock.json")).json();
   const { file_name: name, sha256 } = lock.packages.numpy;
   const wheel = await bytesOf(await download(name));
+  if (!crypto.subtle) throw new Error("no sha256 to check numpy's wheel: not a secure context");
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", wheel));
   const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  if (hex !== sha256) throw new Error(`${name} has sha256 ${hex}; pyodide-lock.json says ${sha256}`);
+  if (hex !== sha256) {
+    throw new Error(`${name} has sha256 ${hex}; pyodide-lock.json says ${sha256}`);
+  }
   return numpyFiles(wheel, unzipSync);
 }
 
-// The downloads start as soon as PyScript imports this module, while Pyodide fetches its
-// own files. A failure is reported where each is awaited, not as an unhandled rejection.
-const snapshot = snapshotFile();
-const numpy = numpyWheel();
-const bytecode = download("bytecode.zip").then(async (response) => unzipSync(await bytesOf(response)));
-for (const promise of [snapshot, numpy, bytecode]) promise.catch(() => {});
+/**
+ * The downloads a start needs, begun as soon as PyScript imports this module (while Pyodide
+ * fetches its own files). A failure is reported where each is awaited, not as an unhandled
+ * rejection.
+ */
+function startDownloads() {
+  const started = {
+    snapshot: download("snapshot.bin").then(bytesOf),
+    numpy: numpyWheel(),
+    bytecode: download("bytecode.zip").then(async (response) => unzipSync(await bytesOf(response))),
+  };
+  for (const promise of Object.values(started)) promise.catch(() => {});
+  return started;
+}
 
-async function start(options) {
+// Taken by the start they serve, so that their memory goes once it is done.
+let downloads = startDownloads();
+
+async function start(options, snapshot, numpy) {
   try {
     const [bytes, wheel] = await Promise.all([snapshot, numpy]);
     const pyodide = await restoreSnapshot(loadPlain, { ...options, indexURL }, bytes, wheel);
@@ -68,7 +77,9 @@ async function start(options) {
 }
 
 export async function loadPyodide(options = {}) {
-  const pyodide = await start(options);
+  const { snapshot, numpy, bytecode } = downloads ?? startDownloads();
+  downloads = null;
+  const pyodide = await start(options, snapshot, numpy);
   try {
     // The .pyc files go where numpy and pynet are installed; Python checks each against
     // its source's hash, so a stale one is ignored, never run.

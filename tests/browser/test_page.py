@@ -228,7 +228,7 @@ def test_without_its_snapshot_bytecode_and_simd_kernel_the_page_works_the_slow_w
     """The two start-up shortcuts and the SIMD kernel are optional: if they cannot be
     downloaded, the console says so and the page works as before, with numpy's products."""
     context = browser.new_context()
-    for name in ("pyodide/snapshot.bin.gz", "pyodide/bytecode.zip", "matmul_simd.wasm"):
+    for name in ("pyodide/snapshot.bin", "pyodide/bytecode.zip", "matmul_simd.wasm"):
         context.route(f"**/{name}", lambda route: route.fulfill(status=404))
     page = context.new_page()
     warnings = []
