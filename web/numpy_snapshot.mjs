@@ -58,8 +58,9 @@ export async function makeSnapshot(loadPyodide, options, numpy, python) {
     if (Number(handle) !== 0) (handles[dso.name] ??= []).push(Number(handle));
   }
   const listed = libraries.map(({ path }) => ({ path, handles: handles[path] ?? [] }));
-  const json = JSON.stringify({ libraries: listed, layout });
-  const header = new TextEncoder().encode(json.padEnd(Math.ceil((json.length + 4) / 16) * 16 - 4));
+  const json = new TextEncoder().encode(JSON.stringify({ libraries: listed, layout }));
+  const header = new Uint8Array(Math.ceil((json.length + 4) / 16) * 16 - 4).fill(32); // spaces
+  header.set(json);
   const memory = pyodide.makeMemorySnapshot();
   const bytes = new Uint8Array(4 + header.length + memory.length);
   new DataView(bytes.buffer).setUint32(0, header.length, true);
