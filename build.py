@@ -322,7 +322,7 @@ def pyodide_wheels(pyodide_dist: Path | None) -> list[Path]:
 #: Modules the workers import anyway (PyScript's own package, numpy, pynet, unpacking a
 #: wheel), measured in the engine worker. Imported before the snapshot is taken, so no worker
 #: spends its start-up installing or importing them (the standard library's ~0.6 s, numpy's
-#: installation and import 0.8-1.2 s). Left out: modules holding JavaScript objects or
+#: installation and import 0.7-1.3 s). Left out: modules holding JavaScript objects or
 #: native handles (js, pyodide.http, ctypes).
 SNAPSHOT_IMPORTS = [
     "__future__",
