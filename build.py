@@ -366,29 +366,24 @@ const options = { indexURL: `${folder}/`, _makeSnapshot: true };
 const snapshot = await makeSnapshot(loadPyodide, options, numpy, python);
 writeFileSync(target, gzipSync(snapshot, { level: 9 }));
 """
-#: Node.js script: install numpy's wheel and unpack pynet's where the workers have them,
-#: compile both to bytecode (checked against the sources' hashes when imported, so a stale
-#: file is ignored, never run) and zip the .pyc files by their paths from / (for
-#: web/start_pyodide.mjs). numpy's wheel holds only sources: importing it compiled about
-#: 100 modules in every worker at every start.
+#: Node.js script: unpack pynet's wheel where the workers have it, compile it to bytecode
+#: (checked against the sources' hashes when imported, so a stale file is ignored, never run)
+#: and zip the .pyc files by their paths from / (for web/start_pyodide.mjs). numpy needs none:
+#: it comes imported in the snapshot (a worker that starts without it compiles numpy).
 BYTECODE_SCRIPT = """
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-const [target, folder, numpy, pynet] = process.argv.slice(1);
+const [target, folder, pynet] = process.argv.slice(1);
 const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`).href);
 const pyodide = await loadPyodide({ indexURL: `${folder}/` });
-await pyodide.loadPackage(numpy, { messageCallback: () => {} });
 pyodide.unpackArchive(new Uint8Array(readFileSync(pynet)), "zip", { extractDir: "/home/pyodide" });
 pyodide.runPython(`
 import compileall, pathlib, py_compile, zipfile
-roots = [pathlib.Path("/lib/python3.12/site-packages/numpy"), pathlib.Path("/home/pyodide/pynet")]
-checked = py_compile.PycInvalidationMode.CHECKED_HASH
-for root in roots:
-    compileall.compile_dir(root, quiet=1, invalidation_mode=checked)
+root = pathlib.Path("/home/pyodide/pynet")
+compileall.compile_dir(root, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
 with zipfile.ZipFile("/tmp/bytecode.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-    for root in roots:
-        for pyc in sorted(root.rglob("*.pyc")):
-            archive.write(pyc, pyc.relative_to("/"))
+    for pyc in sorted(root.rglob("*.pyc")):
+        archive.write(pyc, pyc.relative_to("/"))
 `);
 writeFileSync(target, pyodide.FS.readFile("/tmp/bytecode.zip"));
 """
@@ -684,10 +679,10 @@ def assemble(pyodide_dist: Path | None) -> None:
         shutil.copy2(wheel, target)
         s["result"] = str(target.relative_to(DIST))
     with step("bytecode") as s:
-        args = [str(DIST / "pyodide"), str(numpy), str(wheel)]
-        bytecode = made_by_node(BYTECODE_SCRIPT, args, [*core, numpy, wheel], "bytecode.zip")
+        args = [str(DIST / "pyodide"), str(wheel)]
+        bytecode = made_by_node(BYTECODE_SCRIPT, args, [*core, wheel], "bytecode.zip")
         shutil.copy2(bytecode, DIST / "pyodide" / "bytecode.zip")
-        s["result"] = "pyodide/bytecode.zip: numpy and pynet compiled for Python 3.12"
+        s["result"] = "pyodide/bytecode.zip: pynet compiled for Python 3.12"
     data_dir = pynet_data_dir()
     with step("MNIST") as s:
         s["result"] = mnist(data_dir)

@@ -9,8 +9,8 @@
  *   use and numpy already imported: restoring it replaces Python's initialisation and
  *   numpy's installation and import (numpy_snapshot.mjs explains how numpy's compiled
  *   modules are loaded back into it); numpy's files still go where Python looks for them;
- * - pyodide/bytecode.zip, numpy's and pynet's modules compiled to .pyc: numpy's wheel holds
- *   only sources, which every worker otherwise compiles as it imports them.
+ * - pyodide/bytecode.zip, pynet's modules compiled to .pyc, which every worker would
+ *   otherwise compile as it imports them (Pyodide writes no bytecode).
  * Without either, Pyodide starts the ordinary way, only slower (and says so in the console).
  */
 import { loadPyodide as loadPlain, version } from "./pyodide/pyodide.mjs";
@@ -81,8 +81,8 @@ export async function loadPyodide(options = {}) {
   downloads = null;
   const pyodide = await start(options, snapshot, numpy);
   try {
-    // The .pyc files go where numpy and pynet are installed; Python checks each against
-    // its source's hash, so a stale one is ignored, never run.
+    // The .pyc files go where pynet is installed; Python checks each against its source's
+    // hash, so a stale one is ignored, never run.
     writeFiles(pyodide, await bytecode, "/");
   } catch (error) {
     console.warn(`numpy and pynet will compile their modules as they load: ${error.message}`);
