@@ -1,9 +1,10 @@
 """``python3 build.py bench``: every speed figure of Backprop Lab, measured in one run.
 
 Rows, all on MNIST with batches of 100:
-- the benchmark page (web/bench.html): pynet (with the page's SIMD kernel, and with numpy's
-  products alone) and the book's TwoLayerNet step in Pyodide, TensorFlow.js model.fit with
-  its cpu and wasm backends, and single matrix products by the SIMD kernel and by numpy;
+- the benchmark page (benchmarks/page/bench.html): pynet (with the page's SIMD kernel, and
+  with numpy's products alone) and the book's TwoLayerNet step in Pyodide, TensorFlow.js
+  model.fit with its cpu and wasm backends, and single matrix products by the SIMD kernel
+  and by numpy;
 - the same pynet step natively (CPython), for the browser/native ratio;
 - the app itself: seconds from navigation to ready, cold (new profile), on the second visit
   (a reload once the service worker keeps the site) and on the third, the median of three
@@ -86,7 +87,7 @@ def browser_rows(
         out["epoch_test_acc"] = float(progress.get_attribute("data-final-test-acc"))
         out["heap_mb"] = float(progress.get_attribute("data-heap-mb"))
 
-        page.goto(f"{site_url}bench.html?steps={steps}&rounds={rounds}")
+        page.goto(f"{site_url}bench/bench.html?steps={steps}&rounds={rounds}")
         page.wait_for_selector('[data-testid="bench-result"][data-done="true"]', timeout=900_000)
         out["page"] = json.loads(page.inner_text('[data-testid="bench-result"]'))
         browser.close()

@@ -16,5 +16,7 @@ def mnist():
     return load_mnist(normalize=False)
 
 
-# The worker's modules (web/plan.py) are plain Python over pynet: test them natively too.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+# The workers' modules (web/worker/plan.py, labs.py) are plain Python over pynet, and some of
+# the page's (web/page/state.py) plain Python with a little ``js``: test them natively too.
+WEB = Path(__file__).resolve().parents[1] / "web"
+sys.path[:0] = [str(WEB / "worker"), str(WEB / "page")]

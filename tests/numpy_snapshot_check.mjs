@@ -15,7 +15,7 @@ const dist = resolve(process.argv[2]);
 const load = async (path) => import(pathToFileURL(`${dist}/${path}`).href);
 const { loadPyodide } = await load("pyodide/pyodide.mjs");
 const { unzipSync } = await import("fflate"); // the page serves the same version, vendor/fflate.js
-const { numpyFiles, restoreSnapshot } = await load("numpy_snapshot.mjs");
+const { numpyFiles, restoreSnapshot } = await load("runtime/numpy_snapshot.mjs");
 
 const lock = JSON.parse(readFileSync(`${dist}/pyodide/pyodide-lock.json`, "utf8"));
 const wheel = new Uint8Array(readFileSync(`${dist}/pyodide/${lock.packages.numpy.file_name}`));

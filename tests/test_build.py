@@ -1,7 +1,7 @@
-"""build.py's own logic: verification, the restricted unpickler, the offline check, serving."""
+"""The build's own logic (sitebuild/): verification, the restricted unpickler, the offline
+check, the configs written from web/'s folders, serving."""
 
 import gzip
-import importlib.util
 import io
 import json
 import os
@@ -13,26 +13,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-# Loaded by path: the name `build` belongs to the PyPA build tool.
-_spec = importlib.util.spec_from_file_location("site_build", ROOT / "build.py")
-site_build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(site_build)
+from sitebuild import data, runtime, serve, site, steps
 
 
 def test_a_hash_mismatch_stops_the_build_naming_file_and_hashes():
     expected = "0" * 64
-    with pytest.raises(site_build.BuildError) as error:
-        site_build.verify_sha256("numpy-2.0.2.whl", b"tampered", expected)
+    with pytest.raises(steps.BuildError) as error:
+        steps.verify_sha256("numpy-2.0.2.whl", b"tampered", expected)
     message = str(error.value)
     assert "numpy-2.0.2.whl: sha256 mismatch" in message
     assert f"expected {expected}" in message
-    assert f"actual   {site_build.sha256_of(b'tampered')}" in message
+    assert f"actual   {steps.sha256_of(b'tampered')}" in message
 
 
 def test_the_unpickler_loads_numpy_arrays():
     arrays = (np.arange(6, dtype=np.float32).reshape(2, 3), np.array([1, 2], dtype=np.int64))
-    loaded = site_build.load_arrays_pickle(pickle.dumps(arrays, protocol=3))
+    loaded = data.load_arrays_pickle(pickle.dumps(arrays, protocol=3))
     assert all(np.array_equal(a, b) for a, b in zip(arrays, loaded, strict=True))
 
 
@@ -50,35 +46,35 @@ def test_the_unpickler_refuses_any_other_callable(payload):
             return payload
 
     with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
-        site_build.load_arrays_pickle(pickle.dumps(Hostile(), protocol=2))
+        data.load_arrays_pickle(pickle.dumps(Hostile(), protocol=2))
 
 
 def test_the_offline_check_finds_external_urls(tmp_path):
     (tmp_path / "ok.js").write_text(
         'const svg = "http://www.w3.org/2000/svg"; fetch("./data/x.gz"); "http://127.0.0.1:8000/"'
     )
-    assert site_build.offline_violations(tmp_path) == []
+    assert site.offline_violations(tmp_path) == []
     (tmp_path / "bad.html").write_text('<script src="https://cdn.example.org/lib.js"></script>')
-    assert site_build.offline_violations(tmp_path) == ["bad.html: https://cdn.example.org/lib.js"]
+    assert site.offline_violations(tmp_path) == ["bad.html: https://cdn.example.org/lib.js"]
 
 
 def test_vendor_urls_are_pointed_at_our_own_origin():
     text = 'module:(e)=>`https://cdn.jsdelivr.net/pyodide/v${e}/full/pyodide.mjs`,ns="http://www.w3.org/2000/svg"'
-    out = site_build._neutralise_urls(text)
+    out = runtime._neutralise_urls(text)
     assert "jsdelivr.net/pyodide" in out and "https://" not in out
     assert "http://www.w3.org/2000/svg" in out
 
 
 def test_built_dist_refers_to_no_other_host():
-    if not (site_build.DIST / "index.html").exists():
+    if not (steps.DIST / "index.html").exists():
         pytest.fail("dist/ is not built: run `python3 build.py` first")
-    assert site_build.offline_violations(site_build.DIST) == []
+    assert site.offline_violations(steps.DIST) == []
 
 
 def test_server_sends_isolation_headers_and_mime_types(tmp_path):
     (tmp_path / "a.mjs").write_text("export {}")
     (tmp_path / "b.wasm").write_bytes(b"\0asm")
-    server = site_build.make_server("127.0.0.1", 0, tmp_path)
+    server = serve.make_server("127.0.0.1", 0, tmp_path)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -97,7 +93,7 @@ def test_server_sends_isolation_headers_and_mime_types(tmp_path):
 def test_a_file_with_a_gzipped_twin_goes_out_gzipped_to_browsers_that_accept_it(tmp_path):
     (tmp_path / "memory.bin").write_bytes(b"\0" * 1000)
     (tmp_path / "memory.bin.gz").write_bytes(gzip.compress(b"\0" * 1000))
-    server = site_build.make_server("127.0.0.1", 0, tmp_path)
+    server = serve.make_server("127.0.0.1", 0, tmp_path)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/memory.bin"
@@ -120,7 +116,7 @@ def test_mnist_idx_files_are_rebuilt_from_the_pickle_layout():
     labels = np.arange(5)
     split = (pixels.astype(np.float32) / 256, labels)
     pickled = pickle.dumps((split, split, split), protocol=3)
-    files = site_build.mnist_idx_from_pickle(pickled)
+    files = data.mnist_idx_from_pickle(pickled)
     from pynet.data import parse_idx
 
     assert np.array_equal(parse_idx(files["train-images-idx3-ubyte"]).reshape(-1, 784)[:5], pixels)
@@ -134,18 +130,32 @@ def _offline_files(folder: Path) -> dict:
 
 
 def test_every_pyodide_worker_gets_the_simd_kernel_and_it_is_kept_offline():
-    """Each worker config brings matmul_simd.py and its JS module; the compiled kernel is a
+    """The workers' config brings matmul_simd.py and its JS module; the compiled kernel is a
     WebAssembly binary (not its text source), in the offline copy."""
-    if not (site_build.DIST / "index.html").exists():
+    if not (steps.DIST / "index.html").exists():
         pytest.fail("dist/ is not built: run `python3 build.py` first")
-    for name in site_build.WORKERS:
-        config = json.loads((site_build.DIST / name).read_text())
-        assert config["files"]["./matmul_simd.py"] == "./matmul_simd.py"
-        assert config["js_modules"] == {"worker": {"./matmul_simd.js": "matmul_simd_js"}}
-    assert (site_build.DIST / "matmul_simd.wasm").read_bytes()[:4] == b"\0asm"
-    assert not (site_build.DIST / "matmul_simd.wat").exists()
-    listed = _offline_files(site_build.DIST)["files"]
-    assert {"./matmul_simd.wasm", "./matmul_simd.js", "./matmul_simd.py"} <= set(listed)
+    config = json.loads((steps.DIST / site.WORKER_CONFIG).read_text())
+    assert config["files"]["./worker/matmul_simd.py"] == "./matmul_simd.py"
+    assert config["js_modules"] == {"worker": {"./runtime/matmul_simd.js": "matmul_simd_js"}}
+    assert (steps.DIST / "runtime" / "matmul_simd.wasm").read_bytes()[:4] == b"\0asm"
+    assert not (steps.DIST / "runtime" / "matmul_simd.wat").exists()
+    listed = set(_offline_files(steps.DIST)["files"])
+    assert {"./runtime/matmul_simd.wasm", "./runtime/matmul_simd.js"} <= listed
+    assert "./worker/matmul_simd.py" in listed
+
+
+def test_the_configs_are_written_from_webs_folders():
+    """Every module of web/page/ reaches the main thread and every module of web/worker/ each
+    worker, so a new view or worker module needs no config edit."""
+    if not (steps.DIST / "index.html").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py` first")
+    main = json.loads((steps.DIST / site.MAIN_CONFIG).read_text())
+    page = {p.name for p in (site.WEB / "page").glob("*.py")} - {"main.py"}
+    assert set(main["files"]) == {f"./page/{name}" for name in page}
+    worker = json.loads((steps.DIST / site.WORKER_CONFIG).read_text())
+    modules = {p.name for p in (site.WEB / "worker").glob("*.py")}
+    assert {f"./worker/{name}" for name in modules} <= set(worker["files"])
+    assert worker["interpreter"] == "./runtime/start_pyodide.mjs"
 
 
 def test_the_offline_list_skips_the_benchmark_and_versions_the_contents(tmp_path):
@@ -155,13 +165,13 @@ def test_the_offline_list_skips_the_benchmark_and_versions_the_contents(tmp_path
         "pyodide/snapshot.bin",
         "pyodide/snapshot.bin.gz",  # how the server sends snapshot.bin: not kept twice
         "data/t10k-labels-idx1-ubyte.gz",  # a file of its own
-        "bench.html",
-        "vendor/tfjs/tf.min.js",
+        "bench/bench.html",
+        "bench/vendor/tfjs/tf.min.js",
     )
     for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name)
-    site_build.write_offline_files(tmp_path)
+    site.write_offline_files(tmp_path)
     listed = _offline_files(tmp_path)
     assert listed["files"] == [
         "./",
@@ -171,15 +181,15 @@ def test_the_offline_list_skips_the_benchmark_and_versions_the_contents(tmp_path
         "./pyodide/snapshot.bin",
     ]
 
-    site_build.write_offline_files(tmp_path)
+    site.write_offline_files(tmp_path)
     assert _offline_files(tmp_path)["version"] == listed["version"]
     (tmp_path / "index.html").write_text("changed")
-    site_build.write_offline_files(tmp_path)
+    site.write_offline_files(tmp_path)
     assert _offline_files(tmp_path)["version"] != listed["version"]
 
 
 def test_node_made_files_are_kept_until_their_script_args_or_inputs_change(tmp_path, monkeypatch):
-    monkeypatch.setattr(site_build, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(steps, "CACHE", tmp_path / "cache")
     script = (
         'import { appendFileSync, writeFileSync } from "node:fs";'
         "const [target, text, log] = process.argv.slice(1);"
@@ -187,11 +197,11 @@ def test_node_made_files_are_kept_until_their_script_args_or_inputs_change(tmp_p
     )
     log, source = tmp_path / "log", tmp_path / "input"
     source.write_text("1")
-    first = site_build.made_by_node(script, ["a", str(log)], [source], "out.txt")
-    again = site_build.made_by_node(script, ["a", str(log)], [source], "out.txt")
+    first = steps.made_by_node(script, ["a", str(log)], [source], "out.txt")
+    again = steps.made_by_node(script, ["a", str(log)], [source], "out.txt")
     assert first == again and first.read_text() == "a" and log.read_text() == "ran "
 
     source.write_text("2")
-    changed = site_build.made_by_node(script, ["b", str(log)], [source], "out.txt")
+    changed = steps.made_by_node(script, ["b", str(log)], [source], "out.txt")
     assert changed.read_text() == "b" and log.read_text() == "ran ran "
     assert not first.exists()  # the stale one is gone

@@ -1,4 +1,4 @@
-"""The labs' worker module (web/labs.py), run natively: its parameter checks and results.
+"""The labs' worker module (web/worker/labs.py), run natively: its parameter checks and results.
 
 Its browser-only imports (``js``, ``pyodide.http``, ``pyscript``) are stubbed; the lab
 functions themselves are plain pynet."""

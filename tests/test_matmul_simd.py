@@ -1,8 +1,8 @@
-"""The page's WebAssembly SIMD matrix product (web/matmul_simd.*), checked in Node.js.
+"""The page's WebAssembly SIMD matrix product (web/runtime/matmul_simd.*), checked in Node.js.
 
-The page checks it at every start on a few shapes (web/matmul_simd.py); here it meets many:
-every row count from 1 to 13 (the kernel works on blocks of 4 rows), column counts on both
-sides of its blocks of 8, and A both row-major and transposed.
+The page checks it at every start on a few shapes (web/worker/matmul_simd.py); here it meets
+many: every row count from 1 to 13 (the kernel works on blocks of 4 rows), column counts on
+both sides of its blocks of 8, and A both row-major and transposed.
 """
 
 import json
@@ -17,11 +17,11 @@ DIST = ROOT / "dist"
 
 
 def test_the_simd_kernel_multiplies_every_shape_in_both_layouts(tmp_path):
-    if not (DIST / "matmul_simd.wasm").exists():
+    if not (DIST / "runtime" / "matmul_simd.wasm").exists():
         pytest.fail("dist/ is not built: run `python3 build.py` first")
     # As .mjs, so that every Node.js 20 reads it as the ES module it is.
-    shutil.copy(DIST / "matmul_simd.js", tmp_path / "matmul_simd.mjs")
-    shutil.copy(DIST / "matmul_simd.wasm", tmp_path / "matmul_simd.wasm")
+    shutil.copy(DIST / "runtime" / "matmul_simd.js", tmp_path / "matmul_simd.mjs")
+    shutil.copy(DIST / "runtime" / "matmul_simd.wasm", tmp_path / "matmul_simd.wasm")
     check = ROOT / "tests" / "matmul_simd_check.mjs"
     run = subprocess.run(
         ["node", str(check), str(tmp_path / "matmul_simd.mjs")], capture_output=True, text=True

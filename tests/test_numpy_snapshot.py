@@ -1,4 +1,4 @@
-"""Pyodide's memory snapshot with numpy in it (web/numpy_snapshot.mjs), restored in Node.js.
+"""Pyodide's memory snapshot with numpy in it (web/runtime/numpy_snapshot.mjs), in Node.js.
 
 Every worker of the page starts from this snapshot; the browser tests prove the whole page
 on it. Here it is restored twice in one process and computes with numpy: products, a library

@@ -2,8 +2,6 @@
 Playwright. Every request to another host is blocked, so a passing test proves the page
 works offline, and any console error fails the test."""
 
-import functools
-import importlib.util
 import os
 import shutil
 import threading
@@ -12,15 +10,11 @@ from pathlib import Path
 import pytest
 from actions import wait_ready
 
+from sitebuild.browsers import CHROMIUM_FLAGS
+from sitebuild.serve import make_server
+from sitebuild.steps import DIST
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@functools.cache
-def _site_build():
-    spec = importlib.util.spec_from_file_location("site_build", ROOT / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def pytest_collection_modifyitems(items):
@@ -33,10 +27,9 @@ class Site:
     """dist/ served on a free port of localhost until ``stop()``."""
 
     def __init__(self):
-        site_build = _site_build()
-        if not (site_build.DIST / "index.html").exists():
+        if not (DIST / "index.html").exists():
             pytest.fail("dist/ is not built: run `python3 build.py test`")
-        self.server = site_build.make_server("127.0.0.1", 0)
+        self.server = make_server("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.running = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -73,9 +66,7 @@ def browser():
             "the browser tests need Chromium: run `python3 build.py test`, which installs it"
         )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=_site_build().CHROMIUM_FLAGS
-        )
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
 

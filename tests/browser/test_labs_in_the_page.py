@@ -117,7 +117,7 @@ def test_a_shared_link_opens_and_runs_the_exact_lab(context, site_url):
 
 def test_the_benchmark_page_runs_at_a_tiny_size(context, site_url):
     page = context.new_page()
-    page.goto(f"{site_url}bench.html?steps=2&rounds=2")
+    page.goto(f"{site_url}bench/bench.html?steps=2&rounds=2")
     page.wait_for_selector(f'{sel("bench-result")}[data-done="true"]', timeout=LAB_TIMEOUT_MS)
     result = json.loads(page.inner_text(sel("bench-result")))
     rows = {row["network"]: row for row in result["pyodide"]}

@@ -193,8 +193,8 @@ class LabsView:
             script.type = "py"
             script.setAttribute("worker", "")
             script.setAttribute("name", "lab")
-            script.setAttribute("src", "./lab_worker.py")
-            script.setAttribute("config", "./lab.json")
+            script.setAttribute("src", "./worker/lab_worker.py")
+            script.setAttribute("config", "./worker.json")
             document.body.appendChild(script)
             worker = await workers["lab"]
             worker.lab_progress = self.on_progress

@@ -12,6 +12,8 @@ import json
 import js
 from pyscript import document, window, workers
 
+#: The site's root (this page lives in its bench/ folder): where the workers fetch MNIST.
+SITE_URL = str(js.URL.new("../", window.location.href).href)
 NETWORKS = ([50], [100, 100])
 BACKENDS = ("cpu", "wasm")
 
@@ -53,7 +55,7 @@ async def main():
     pyodide_rounds, tfjs_rounds = [], {}
     for r in range(1, rounds + 1):
         status.textContent = f"round {r} of {rounds}: pynet and the book's step in Pyodide…"
-        pyodide_rounds.append(json.loads(await bench.run(str(window.location.href), steps, 1)))
+        pyodide_rounds.append(json.loads(await bench.run(SITE_URL, steps, 1)))
         for hidden in NETWORKS:
             for backend in BACKENDS:
                 status.textContent = f"round {r} of {rounds}: TensorFlow.js {backend} {hidden}…"

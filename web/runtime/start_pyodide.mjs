@@ -13,14 +13,14 @@
  *   otherwise compile as it imports them (Pyodide writes no bytecode).
  * Without either, Pyodide starts the ordinary way, only slower (and says so in the console).
  */
-import { loadPyodide as loadPlain, version } from "./pyodide/pyodide.mjs";
-import { unzipSync } from "./vendor/fflate.js";
+import { loadPyodide as loadPlain, version } from "../pyodide/pyodide.mjs";
+import { unzipSync } from "../vendor/fflate.js";
 import { numpyFiles, restoreSnapshot, writeFiles } from "./numpy_snapshot.mjs";
 
-const indexURL = new URL("./pyodide/", import.meta.url).href;
+const indexURL = new URL("../pyodide/", import.meta.url).href;
 
 async function download(name) {
-  const url = new URL(`./pyodide/${name}`, import.meta.url).href;
+  const url = new URL(`../pyodide/${name}`, import.meta.url).href;
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return response;

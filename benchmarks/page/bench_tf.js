@@ -15,8 +15,8 @@ async function readIdx(url) {
 
 function mnist() {
   mnistPromise ??= Promise.all([
-    readIdx("./data/train-images-idx3-ubyte.gz"),
-    readIdx("./data/train-labels-idx1-ubyte.gz"),
+    readIdx("../data/train-images-idx3-ubyte.gz"),
+    readIdx("../data/train-labels-idx1-ubyte.gz"),
   ]);
   return mnistPromise;
 }

@@ -1,0 +1,84 @@
+"""Serving dist/: the headers a PyScript worker needs, precompressed twins, a class's load."""
+
+from __future__ import annotations
+
+import http.server
+import os
+from pathlib import Path
+
+from .steps import DIST, BuildError
+
+MIME_TYPES = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".whl": "application/zip",
+    ".gz": "application/gzip",
+    ".zip": "application/zip",
+    ".json": "application/json",
+    ".py": "text/plain",
+    ".npz": "application/octet-stream",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".svg": "image/svg+xml",
+}
+ISOLATION_HEADERS = {
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves dist/ with the headers a PyScript worker needs (cross-origin isolation for
+    SharedArrayBuffer) and the MIME types module scripts and wasm require."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+    def send_head(self):
+        """A file with a gzipped twin beside it (X and X.gz) goes out as the twin, with
+        Content-Encoding: gzip, to a browser that accepts it: fewer bytes on the wire, and
+        the browser, not the page, inflates them."""
+        path = Path(self.translate_path(self.path))
+        twin = path.with_name(path.name + ".gz")
+        if path.is_file() and twin.is_file() and "gzip" in self.headers.get("Accept-Encoding", ""):
+            self.send_response(http.HTTPStatus.OK)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(twin.stat().st_size))
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            return twin.open("rb")
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        for name, value in ISOLATION_HEADERS.items():
+            self.send_header(name, value)
+        self.send_header("Cache-Control", "no-cache")  # revalidate: a rebuild shows at once
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:
+        if os.environ.get("BACKPROP_LOG_REQUESTS"):
+            super().log_message(format, *args)
+
+
+def make_server(host: str, port: int, directory: Path = DIST) -> http.server.ThreadingHTTPServer:
+    handler = lambda *a, **kw: SiteHandler(*a, directory=str(directory), **kw)  # noqa: E731
+    return http.server.ThreadingHTTPServer((host, port), handler)
+
+
+def serve(host: str, port: int) -> None:
+    if not (DIST / "index.html").exists():
+        raise BuildError("dist/ has not been built; run without --no-build")
+    server = make_server(host, port)
+    print(
+        f"Backprop Lab is served at http://{host}:{server.server_address[1]}/  (Ctrl-C stops)",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    finally:
+        server.server_close()
