@@ -2,7 +2,7 @@
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -135,15 +135,26 @@ class Trainer:
         return math.isfinite(loss) and loss <= self._loss_limit
 
     def train(self) -> TrainResult:
-        """Run all epochs (or until stopped or diverged) and say how the run ended.
+        """Run all epochs (or until stopped or diverged) and say how the run ended."""
+        steps = self.steps()
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
 
-        Overflow warnings are silenced: a diverging run overflows by nature, and the trainer
-        reports divergence itself, in words.
+    def steps(self) -> Generator[StepInfo, None, TrainResult]:
+        """The same run one step at a time: yields after every step and returns the result.
+
+        A host that must stay responsive while it trains (the page's worker, which hears of
+        a Stop click only between steps) pauses between them; ``train`` does not. Overflow
+        warnings are silenced: a diverging run overflows by nature, and the trainer reports
+        divergence itself, in words.
         """
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._train()
+            return (yield from self._steps())
 
-    def _train(self) -> TrainResult:
+    def _steps(self) -> Generator[StepInfo, None, TrainResult]:
         start = time.perf_counter()
         step_seconds = 0.0
         self._last_good = self.network.get_state()
@@ -170,9 +181,12 @@ class Trainer:
                     )
                     break
                 self.train_loss_list.append(loss)
+                info = StepInfo(
+                    epoch, step, self.steps_per_epoch, loss, elapsed=time.perf_counter() - start
+                )
                 if self.on_step:
-                    elapsed = time.perf_counter() - start
-                    self.on_step(StepInfo(epoch, step, self.steps_per_epoch, loss, elapsed=elapsed))
+                    self.on_step(info)
+                yield info
             if reason != "finished":
                 break
             self.train_acc_list.append(self._sample_accuracy(self.x_train, self.t_train))

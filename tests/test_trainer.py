@@ -55,6 +55,34 @@ def test_callbacks_report_every_step_and_epoch():
     assert epochs[-1].test_acc is not None and epochs[-1].train_acc is not None
 
 
+def test_stepping_yields_after_every_step_and_ends_as_train_does():
+    _, stepped = make(epochs=2)
+    run = stepped.steps()
+    infos = []
+    while True:
+        try:
+            infos.append(next(run))
+        except StopIteration as done:
+            result = done.value
+            break
+    _, plain = make(epochs=2)
+    expected = plain.train()
+    assert [(i.epoch, i.step) for i in infos] == [(1, 1), (1, 2), (1, 3), (2, 4), (2, 5), (2, 6)]
+    assert result.steps == expected.steps == 6
+    assert result.history["loss"] == expected.history["loss"]
+    assert result.final_test_acc == expected.final_test_acc
+
+
+def test_a_stop_requested_between_steps_ends_the_stepped_run():
+    _, trainer = make(epochs=5)
+    run = trainer.steps()
+    next(run)
+    trainer.request_stop()
+    with pytest.raises(StopIteration) as done:
+        next(run)
+    assert done.value.value.reason == "stopped" and done.value.value.steps == 1
+
+
 def test_stop_request_ends_cleanly_after_the_current_step():
     holder = {}
     _, trainer = make(epochs=5, on_step=lambda info: info.step == 4 and holder["t"].request_stop())

@@ -2,6 +2,7 @@
 
 import js
 from pyscript import document
+from pyscript.ffi import create_proxy
 
 
 def find(testid):
@@ -22,3 +23,19 @@ def fmt(value, digits=4):
     if value != 0 and (abs(value) < 10**-digits or abs(value) >= 10**6):
         return f"{value:.{max(digits - 2, 1)}e}"
     return f"{value:.{digits}f}"
+
+
+#: Event handlers must outlive the call that adds them: the page keeps every proxy here.
+_handlers = []
+
+
+def listen(node, event, handler):
+    """Call ``handler(event)`` on ``node``'s ``event`` for as long as the page lives."""
+    proxy = create_proxy(handler)
+    _handlers.append(proxy)
+    node.addEventListener(event, proxy)
+
+
+def on(testid, event, handler):
+    """``listen`` on the element with ``data-testid="testid"``."""
+    listen(find(testid), event, handler)

@@ -8,7 +8,7 @@ computes, typeset with KaTeX, so the student sees the equation beside the live n
 import charts
 import i18n
 import js
-from dom import fmt, put_image
+from dom import find, fmt, on, put_image
 from pyscript import document
 from pyscript.ffi import to_js
 
@@ -134,3 +134,34 @@ class Inspector:
     def relabel(self):
         if self.last is not None:
             self.show(self.last)
+
+
+class InspectorPanel:
+    """The inspector's controls: what it shows (the test batch or the drawn digit), and when
+    it asks the engine again (on Refresh, after a drawing, after a run)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.view = Inspector(find("layer-inspector"), find("inspector-summary"))
+        on("inspector-source", "change", lambda event: self.app.spawn(self.refresh()))
+        on("inspector-refresh", "click", lambda event: self.app.spawn(self.refresh()))
+
+    def source(self):
+        return str(find("inspector-source").value)
+
+    def follow_training(self):
+        """Show the batch while a network trains: that is what the engine streams."""
+        find("inspector-source").value = "batch"
+
+    def on_inspection(self, summary):
+        """Called by the engine every second of a run, with the network as it learns."""
+        if self.source() == "batch":
+            self.view.show(summary)
+
+    async def drawing_changed(self):
+        if self.source() == "digit":
+            await self.refresh()
+
+    async def refresh(self):
+        if self.app.ready and not self.app.train.training:
+            self.view.show(await self.app.engine.call("inspect", self.source(), quiet=20))

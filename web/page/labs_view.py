@@ -1,26 +1,15 @@
-"""The labs panel (main thread): tabs, each lab's form, and drawing what the lab worker returns.
-
-The lab worker (Pyodide, ``labs.py``) is created the first time a lab runs, so the page's
-start-up never waits for it and a lab never waits for training. Each lab element carries
-``data-done="true"`` when its last run has finished.
-"""
+"""The labs' results (main thread): each lab's charts, tables and graph, drawn from what the
+lab worker returns, and each lab's formula. ``labs_panel.py`` runs the labs."""
 
 import asyncio
-import json
 
 import charts
 import i18n
 import js
-from dom import find, fmt
-from pyscript import document, window, workers
+from dom import find, fmt, listen
+from pyscript import document
 from pyscript.ffi import create_proxy, to_js
 
-NAMES = ["graph", "gradcheck", "optimizers", "init", "batchnorm", "overfit", "hyperparams"]
-#: The worker calls that make up each lab, in order (fast part first, so it shows at once).
-PARTS = {
-    "optimizers": ["optimizer_paths", "optimizer_mnist"],
-    "init": ["init_histograms", "init_mnist"],
-}
 TEX = {
     "graph": r"\text{mul: } \frac{\partial L}{\partial x} = \frac{\partial L}{\partial z}\, y,\ "
     r"\frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}\, x \qquad "
@@ -78,45 +67,16 @@ def _series(label, color, xs, ys, **extra):
     return series
 
 
-def _default(node):
-    """A lab field's quick default: an input's ``value`` attribute, a menu's first option."""
-    return node.getAttribute("value") if node.tagName == "INPUT" else node.options[0].value
+class LabResults:
+    """Draws each lab's result (``render_<part>``) and keeps its charts, to redraw them."""
 
-
-class LabsView:
-    def __init__(self, app):
-        self.app = app
-        self.worker = None
-        self.running = None
-        self.stop_requested = False
-        self.active = None
+    def __init__(self):
         self.charts = {}
         self.paths = None
         self.narrow = None
-        self.proxies = []
         self.decade_label = create_proxy(lambda value, index, ticks: self._decade(value))
         self.named_only = create_proxy(lambda item, data: bool(item.text))  # no contour legend
-        for name in NAMES:
-            self._on(f'[data-lab-tab="{name}"]', "click", lambda event, n=name: self.show(n))
-            self._on(
-                f'[data-testid="lab-{name}-run"]',
-                "click",
-                lambda event, n=name: self.app.spawn(self.run(n)),
-            )
-        self._on('[data-testid="lab-stop"]', "click", self.request_stop)
-        self._on('[data-testid="lab-book"]', "click", lambda event: self.fill("data-book"))
-        self._on('[data-testid="lab-quick"]', "click", lambda event: self.fill(None))
-        self._on('[data-testid="optimizers-step"]', "input", lambda event: self.draw_paths())
-        self._on(
-            '[data-testid="optimizers-play"]', "click", lambda event: self.app.spawn(self.play())
-        )
-        self._on('[data-testid="hp-narrow"]', "click", self.apply_narrow)
-        inputs = document.querySelectorAll(".lab [data-param]")
-        for i in range(inputs.length):
-            self._listen(inputs[i], "change", self.app.remember_settings)
-        graph_inputs = document.querySelectorAll('[data-lab="graph"] [data-param]')
-        for i in range(graph_inputs.length):  # the graph updates as the student types
-            self._listen(graph_inputs[i], "input", lambda event: self.app.spawn(self.run("graph")))
+        listen(find("optimizers-step"), "input", lambda event: self.draw_paths())
         formulas = document.querySelectorAll("[data-tex]")
         for i in range(formulas.length):
             js.katex.render(
@@ -124,132 +84,7 @@ class LabsView:
                 formulas[i],
                 to_js({"throwOnError": False, "displayMode": True}),
             )
-        self.show("graph")
 
-    def _on(self, selector, event, handler):
-        self._listen(document.querySelector(selector), event, handler)
-
-    def _listen(self, node, event, handler):
-        proxy = create_proxy(handler)
-        self.proxies.append(proxy)
-        node.addEventListener(event, proxy)
-
-    # -- tabs, settings, URL ---------------------------------------------------------------
-    def article(self, name):
-        return find(f"lab-{name}")
-
-    def show(self, name):
-        self.active = name
-        for other in NAMES:
-            self.article(other).hidden = other != name
-            document.querySelector(f'[data-lab-tab="{other}"]').setAttribute(
-                "aria-selected", str(other == name).lower()
-            )
-        self.app.remember_settings()
-
-    def inputs(self, name):
-        nodes = self.article(name).querySelectorAll("[data-param]")
-        return [nodes[i] for i in range(nodes.length)]
-
-    def params(self, name):
-        return {node.getAttribute("data-param"): str(node.value) for node in self.inputs(name)}
-
-    def fill(self, attribute):
-        """The book's full-size settings (``data-book``), or back to the quick defaults."""
-        for node in self.inputs(self.active):
-            if attribute is None:
-                node.value = _default(node)
-            elif node.hasAttribute(attribute):
-                node.value = node.getAttribute(attribute)
-        self.app.remember_settings()
-
-    def fragment_pairs(self):
-        """``lab=<name>`` and the active lab's settings that differ from its defaults."""
-        if self.active is None:
-            return []
-        pairs = [("lab", self.active)]
-        for node in self.inputs(self.active):
-            if str(node.value) != str(_default(node)):
-                pairs.append((node.getAttribute("data-param"), str(node.value)))
-        return pairs
-
-    def restore(self, pairs):
-        """Open the lab a shared link names, with its settings, and run it."""
-        name = pairs.get("lab")
-        if name not in NAMES:
-            return
-        self.show(name)
-        for node in self.inputs(name):
-            key = node.getAttribute("data-param")
-            if key in pairs:
-                node.value = pairs[key]
-        self.article(name).scrollIntoView()
-        self.app.spawn(self.run(name))
-
-    # -- running ---------------------------------------------------------------------------
-    async def lab_worker(self):
-        if self.worker is None:
-            script = document.createElement("script")
-            script.type = "py"
-            script.setAttribute("worker", "")
-            script.setAttribute("name", "lab")
-            script.setAttribute("src", "./worker/lab_worker.py")
-            script.setAttribute("config", "./worker.json")
-            document.body.appendChild(script)
-            worker = await workers["lab"]
-            worker.lab_progress = self.on_progress
-            worker.lab_should_stop = lambda: self.stop_requested
-            self.worker = worker
-        return self.worker
-
-    def status(self, key, **values):
-        find("lab-status").textContent = i18n.text(key, **values)
-
-    def on_progress(self, done, total):
-        find("lab-progress").value = done / total if total else 0
-
-    def request_stop(self, event=None):
-        self.stop_requested = True
-
-    def set_running(self, name):
-        self.running = name
-        find("lab-stop").disabled = name is None
-        for other in NAMES:
-            find(f"lab-{other}-run").disabled = name is not None
-
-    async def run(self, name):
-        if self.running is not None:
-            return
-        article = self.article(name)
-        article.setAttribute("data-done", "false")
-        self.stop_requested = False
-        self.set_running(name)
-        find("lab-progress").value = 0
-        self.status("lab_starting")
-        message = None
-        try:
-            worker = await self.lab_worker()
-            params = self.params(name)
-            self.status("lab_running")
-            for part in PARTS.get(name, [name]):
-                model = await self.app.engine.download_model() if part == "gradcheck" else None
-                out = json.loads(
-                    await worker.run(part, str(window.location.href), json.dumps(params), model)
-                )
-                if "error" in out:
-                    message = ("lab_error", {"message": out["error"]})
-                    break
-                getattr(self, f"render_{part}")(out["result"])
-                if out["stopped"]:
-                    message = ("lab_stopped", {})
-                    break
-        finally:
-            self.set_running(None)
-            article.setAttribute("data-done", "true")
-        key, values = message or ("lab_done", {"seed": params.get("seed", "—")})
-        self.status(key, **values)
-
-    # -- drawing results ---------------------------------------------------------------------
     def chart(self, key, canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
         if key in self.charts:
             self.charts[key].destroy()
@@ -469,19 +304,3 @@ class LabsView:
         """Label a log axis at powers of ten only (1e-6, 1e-5, ...)."""
         text = f"{value:.0e}"
         return text if text.startswith("1e") else ""
-
-    def apply_narrow(self, event=None):
-        """Coarse to fine: the ranges become those spanned by the best trials."""
-        if self.narrow is None:
-            return
-        values = {
-            "lr_low": self.narrow["lr"][0],
-            "lr_high": self.narrow["lr"][1],
-            "wd_low": self.narrow["weight_decay"][0],
-            "wd_high": self.narrow["weight_decay"][1],
-        }
-        for node in self.inputs("hyperparams"):
-            key = node.getAttribute("data-param")
-            if key in values:
-                node.value = f"{values[key]:.2e}"
-        self.app.remember_settings()

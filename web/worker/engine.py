@@ -2,14 +2,17 @@
 
 The page's main thread only draws; everything numerical happens here, so drawing stays
 smooth while a network trains. The main thread calls the functions in ``__all__`` (which
-engine_worker.py serves); while training, this worker calls back into the main thread
-through ``sync`` (``progress`` to stream numbers, ``poll`` to learn of a Stop click or a new
-drawing, ``show_prediction`` and ``show_inspection`` to refresh those views with the network
-as it learns).
+engine_worker.py serves). While training, this worker only *tells* the page through ``sync``
+(``progress`` to stream numbers, ``show_inspection`` to refresh the inspector with the
+network as it learns) and never waits for an answer: without SharedArrayBuffer (a plain
+static host, WebKit) such a call returns a future, not a value. What the page has to say
+comes the other way, as calls into this worker (``stop``, ``predict`` for a new drawing),
+which run in the pauses the training loop makes between steps.
 
 Values cross threads as JS objects (``to_js``) with images as RGBA ``Uint8ClampedArray``s.
 """
 
+import asyncio
 import time
 
 import js
@@ -31,8 +34,9 @@ MODEL_KEY = "model"
 DEFAULT_MODEL_PATH = "models/default.npz"
 #: The inspector's batch: the first test images (the same ones every time, so runs compare).
 INSPECT_BATCH = 100
-#: Seconds between progress reports, control polls and inspector refreshes while training.
-PROGRESS_EVERY, POLL_EVERY, INSPECT_EVERY = 0.2, 0.1, 1.0
+#: Seconds between progress reports, pauses for the page's calls and inspector refreshes
+#: while training.
+PROGRESS_EVERY, PAUSE_EVERY, INSPECT_EVERY = 0.2, 0.05, 1.0
 #: Per-epoch accuracy uses this many samples; the full test set is measured at the end.
 EVALUATE_SAMPLES = 1000
 
@@ -61,6 +65,9 @@ class Engine:
         self.info: dict = {}
         self.digit_trace: dict | None = None
         self.mnist: dict | None = None
+        #: The run in progress and the network it trains (what a drawing meets meanwhile).
+        self.trainer: Trainer | None = None
+        self.learning: MultiLayerNet | None = None
         self.store = None
         self.base_url = ""
 
@@ -157,8 +164,21 @@ async def boot(base_url):
 
 
 def predict(pixels, width, height):
-    """The guess for a drawing (canvas RGBA pixels), with its image and saliency."""
-    return _js(engine.prediction(engine.network, pixels, int(width), int(height)))
+    """The guess for a drawing (canvas RGBA pixels), with its image and saliency; while a
+    network trains, that network's guess as it learns."""
+    network = engine.learning or engine.network
+    return _js(engine.prediction(network, pixels, int(width), int(height)))
+
+
+def stop():
+    """End the run in progress after its current step (the page's Stop button)."""
+    if engine.trainer is not None:
+        engine.trainer.request_stop()
+
+
+def ping():
+    """Answer the page's watchdog: this worker is alive and between steps."""
+    return True
 
 
 async def inspect(source):
@@ -184,7 +204,7 @@ async def train(raw):
         data["x_train"], data["t_train"], settings["train_size"], settings["seed"]
     )
     network = MultiLayerNet(**settings["network"])
-    clock = {"progress": 0.0, "poll": 0.0, "inspect": 0.0, "stop": False}
+    clock = {"progress": 0.0}
     losses = []
 
     def on_step(info):
@@ -215,22 +235,6 @@ async def train(raw):
     def on_epoch(info):
         report(info, train_acc=info.train_acc, test_acc=info.test_acc)
 
-    def should_stop():
-        now = time.perf_counter()
-        if now - clock["poll"] < POLL_EVERY:
-            return clock["stop"]
-        clock["poll"] = now
-        control = sync.poll()
-        clock["stop"] = bool(control.stop)
-        if control.pixels:
-            sync.show_prediction(
-                _js(engine.prediction(network, control.pixels, control.width, control.height))
-            )
-        if now - clock["inspect"] >= INSPECT_EVERY:
-            clock["inspect"] = now
-            sync.show_inspection(_js(engine.inspection(network, "batch")))
-        return clock["stop"]
-
     trainer = Trainer(
         network,
         x_train,
@@ -245,10 +249,13 @@ async def train(raw):
         seed=settings["seed"],
         on_step=on_step,
         on_epoch=on_epoch,
-        should_stop=should_stop,
     )
     start = time.perf_counter()
-    result = trainer.train()
+    engine.trainer, engine.learning = trainer, network
+    try:
+        result = await _run_with_pauses(trainer, network)
+    finally:
+        engine.trainer = engine.learning = None
     if result.steps:
         engine.use(
             network,
@@ -275,6 +282,25 @@ async def train(raw):
             "model": engine.describe(),
         }
     )
+
+
+async def _run_with_pauses(trainer: Trainer, network: MultiLayerNet):
+    """Run ``trainer`` step by step, pausing every PAUSE_EVERY seconds so the page's calls
+    (Stop, a new drawing) get in, and refreshing the inspector every INSPECT_EVERY."""
+    steps = trainer.steps()
+    paused = inspected = time.perf_counter()
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+        now = time.perf_counter()
+        if now - inspected >= INSPECT_EVERY:
+            inspected = now
+            sync.show_inspection(_js(engine.inspection(network, "batch")))
+        if now - paused >= PAUSE_EVERY:
+            await asyncio.sleep(0)
+            paused = time.perf_counter()
 
 
 def download_model():
@@ -304,7 +330,9 @@ async def reset_model():
 
 __all__ = [
     "boot",
+    "ping",
     "predict",
+    "stop",
     "inspect",
     "validate",
     "train",

@@ -2,8 +2,10 @@
 
 A lab never waits for training, nor training for a lab: each has its own Pyodide worker.
 ``run(name, base_url, params_json, model)`` returns the lab's results as JSON text; while it
-runs it reports ``sync.lab_progress(done, total)`` and polls ``sync.lab_should_stop()``.
-Parameters arrive as the form's strings and are checked here, with a sentence for the page.
+runs it reports ``sync.lab_progress(done, total)`` and never waits for an answer (without
+SharedArrayBuffer such a call returns a future, not a value). A lab is stopped by ending its
+worker: the page starts a new one for the next run. Parameters arrive as the form's strings
+and are checked here, with a sentence for the page.
 """
 
 import json
@@ -18,7 +20,7 @@ from pynet.gradcheck import gradient_check
 from pynet.hyperopt import narrow_ranges, random_search
 from pynet.network import MultiLayerNet
 
-#: Seconds between progress reports and between stop polls.
+#: Seconds between progress reports.
 REPORT_EVERY = 0.15
 
 
@@ -27,25 +29,16 @@ class LabError(ValueError):
 
 
 class Control:
-    """Throttled progress reports and stop polls for one run."""
+    """Throttled progress reports for one run."""
 
     def __init__(self) -> None:
         self.last_report = 0.0
-        self.last_poll = 0.0
-        self.stopped = False
 
     def progress(self, done: int, total: int) -> None:
         now = time.perf_counter()
         if now - self.last_report >= REPORT_EVERY or done == total:
             self.last_report = now
             sync.lab_progress(done, total)
-
-    def should_stop(self) -> bool:
-        now = time.perf_counter()
-        if now - self.last_poll >= REPORT_EVERY:
-            self.last_poll = now
-            self.stopped = bool(sync.lab_should_stop())
-        return self.stopped
 
 
 def _number(params: dict, key: str, low: float, high: float, cast=float):
@@ -106,7 +99,6 @@ def _smoothed_loss_curves(compare, params: dict, data, control: Control) -> dict
         iters=_number(params, "iters", 1, 5000, int),
         seed=_seed(params),
         on_progress=control.progress,
-        should_stop=control.should_stop,
     )
     return {"curves": {name: experiments.smooth_curve(c) for name, c in curves.items()}}
 
@@ -141,7 +133,6 @@ def lab_batchnorm(params: dict, data, control: Control) -> dict:
         epochs=_number(params, "epochs", 1, 100, int),
         seed=_seed(params),
         on_progress=control.progress,
-        should_stop=control.should_stop,
     )
     return {"rows": rows}
 
@@ -158,7 +149,6 @@ def lab_overfit(params: dict, data, control: Control) -> dict:
         lr=_number(params, "lr", 1e-6, 10),
         seed=_seed(params),
         on_progress=control.progress,
-        should_stop=control.should_stop,
     )
     return {"variants": result}
 
@@ -178,7 +168,6 @@ def lab_hyperparams(params: dict, data, control: Control) -> dict:
             epochs=_number(params, "epochs", 1, 200, int),
             seed=_seed(params),
             on_trial=lambda i, trial: control.progress(i + 1, n_trials),
-            should_stop=control.should_stop,
         )
     except ValueError as exc:
         raise LabError(str(exc)) from None
@@ -214,7 +203,12 @@ async def run(name, base_url, params_json, model=None):
             result = lab(params, data, control)
     except (LabError, serialize.ModelFileError) as exc:
         return json.dumps({"error": str(exc)})
-    return json.dumps({"result": result, "stopped": control.stopped})
+    return json.dumps({"result": result})
 
 
-__all__ = ["run"]
+def ping():
+    """Answer the page's watchdog: this worker is alive."""
+    return True
+
+
+__all__ = ["ping", "run"]

@@ -1,0 +1,209 @@
+"""The train panel: the training form, Start and Stop, the progress line and the live loss
+and accuracy charts.
+
+The form's values go to the engine as the student typed them: the engine (``plan.py``)
+checks them with pynet's own rules and answers with errors by field, or trains. Stop is a
+call into the engine, which ends the run after its current step.
+"""
+
+import i18n
+import js
+import state
+from charts import TrainingCharts
+from dom import find, fmt, on
+from pyscript import document
+from pyscript.ffi import to_js
+
+
+def has(obj, key):
+    """Whether a JS object from a worker has ``key`` (JsProxy has no ``in``)."""
+    return bool(obj) and bool(obj.hasOwnProperty(key))
+
+
+def chart_labels():
+    return {
+        "loss": i18n.text("loss"),
+        "train": i18n.text("train_acc"),
+        "test": i18n.text("test_acc"),
+        "step": "step",
+        "epoch": "epoch",
+        "accuracy": "accuracy",
+    }
+
+
+class TrainPanel:
+    def __init__(self, app):
+        self.app = app
+        self.training = False
+        self.total_steps = 1
+        self.charts = TrainingCharts(find("loss-chart"), find("acc-chart"), chart_labels())
+        on("train-start", "click", lambda event: self.app.spawn(self.start()))
+        on("train-stop", "click", lambda event: self.app.spawn(self.stop()))
+        on("optimizer", "change", self.optimizer_changed)
+
+    def relabel(self):
+        self.charts.relabel(chart_labels())
+
+    # -- the form ----------------------------------------------------------------------------
+    def fill_choices(self, choices):
+        """The menus, from pynet's own lists (sent by the engine at boot)."""
+        self.choices = choices
+
+        def fill(testid, items):
+            select = find(testid)
+            select.innerHTML = ""
+            for value, label_key, label in items:
+                option = document.createElement("option")
+                option.value = value
+                if label_key:
+                    option.setAttribute("data-i18n", label_key)
+                    label = i18n.text(label_key)
+                option.textContent = label
+                select.appendChild(option)
+
+        optimizers = choices.optimizers
+        names = js.Object.keys(optimizers)
+        fill(
+            "optimizer", [(names[i], None, optimizers[names[i]].label) for i in range(names.length)]
+        )
+        activations = choices.activations
+        fill(
+            "activation",
+            [(activations[i], None, activations[i]) for i in range(activations.length)],
+        )
+        inits = choices.inits
+        fill("init", [(inits[i], f"init_{inits[i]}", None) for i in range(inits.length)])
+
+    def read_form(self):
+        raw = {}
+        for field, default in state.DEFAULTS.items():
+            node = find(field)
+            raw[field] = bool(node.checked) if isinstance(default, bool) else str(node.value)
+        return raw
+
+    def apply_settings(self, settings):
+        for field, value in settings.items():
+            node = find(field)
+            if isinstance(value, bool):
+                node.checked = value
+            else:
+                node.value = value
+
+    def optimizer_changed(self, event):
+        choice = self.choices.optimizers[event.target.value]
+        find("learning-rate").value = str(choice.lr)
+        find("optimizer-params").value = str(choice.params)
+        self.app.remember_settings()
+
+    def show_errors(self, errors):
+        fields = js.Object.keys(errors)
+        for field in state.DEFAULTS:
+            find(field).removeAttribute("aria-invalid")
+            document.querySelector(f'[data-error-for="{field}"]').textContent = ""
+        for i in range(fields.length):
+            field = fields[i]
+            find(field).setAttribute("aria-invalid", "true")
+            document.querySelector(f'[data-error-for="{field}"]').textContent = errors[field]
+        self.app.message("train-message", "fix_fields" if fields.length else None)
+        return fields.length > 0
+
+    # -- a run -------------------------------------------------------------------------------
+    def set_busy(self, training):
+        ready = self.app.ready
+        find("train-start").disabled = training or not ready
+        find("train-stop").disabled = not training
+        for testid in ("model-upload", "model-reset"):
+            find(testid).disabled = training or not ready
+
+    async def stop(self):
+        if self.training:
+            await self.app.engine.call("stop")
+
+    async def start(self):
+        if self.training or not self.app.ready:
+            return
+        settings = self.read_form()
+        raw = to_js(settings)
+        self.training = True
+        self.set_busy(True)
+        try:
+            if self.show_errors(await self.app.engine.call("validate", raw)):
+                return
+            self.total_steps = int(settings["epochs"]) * -(
+                -int(settings["train-size"]) // int(settings["batch-size"])
+            )
+            self.begin_progress()
+            self.app.status("training", "status_training")
+            # Quiet for long: the first run fetches MNIST, and a report comes every 0.2 s.
+            result = await self.app.engine.call("train", raw, quiet=20)
+        finally:
+            self.training = False
+            self.set_busy(False)
+            self.app.status("ready", "status_ready")
+        if has(result, "errors"):
+            self.show_errors(result.errors)
+            return
+        self.finish(result)
+        self.app.model.show(result.model)
+        await self.app.model_changed()
+
+    def begin_progress(self):
+        progress = find("train-progress")
+        for attribute in ("data-done", "data-reason", "data-train-acc", "data-test-acc"):
+            progress.removeAttribute(attribute)
+        progress.setAttribute("data-step", "0")
+        find("train-bar").value = 0
+        self.app.inspector.follow_training()
+        self.charts.reset()
+
+    def finish(self, result):
+        progress = find("train-progress")
+        progress.setAttribute("data-done", "true")
+        progress.setAttribute("data-reason", str(result.reason))
+        progress.setAttribute("data-final-test-acc", str(result.final_test_acc))
+        progress.setAttribute("data-ms-per-step", str(result.ms_per_step))
+        progress.setAttribute("data-seconds", str(result.seconds))
+        progress.setAttribute("data-heap-mb", str(result.heap_mb))
+        acc = fmt(result.final_test_acc, 4)
+        if result.reason == "finished":
+            self.app.message(
+                "progress-text", "done_finished", acc=acc, ms=fmt(result.ms_per_step, 1)
+            )
+        elif result.reason == "stopped":
+            self.app.message("progress-text", "done_stopped", steps=result.steps, acc=acc)
+        else:
+            self.app.message("progress-text", "done_diverged", message=result.message)
+
+    def fail(self, key):
+        """The run ended without a result (the engine died): say so where progress shows."""
+        progress = find("train-progress")
+        progress.setAttribute("data-done", "true")
+        progress.setAttribute("data-reason", "failed")
+        self.app.message("progress-text", key)
+
+    def on_progress(self, p):
+        """Called by the worker while it trains: record the numbers, draw on the next frame."""
+        if p.phase == "data":
+            self.app.message("progress-text", "progress_data")
+            return
+        progress = find("train-progress")
+        progress.setAttribute("data-epoch", str(p.epoch))
+        progress.setAttribute("data-step", str(p.step))
+        progress.setAttribute("data-loss", str(p.loss))
+        find("train-bar").value = p.step / self.total_steps
+        self.charts.add_losses(p.first_step, p.losses)
+        if has(p, "test_acc"):
+            progress.setAttribute("data-train-acc", str(p.train_acc))
+            progress.setAttribute("data-test-acc", str(p.test_acc))
+            self.charts.add_accuracy(p.epoch, p.train_acc, p.test_acc)
+            self.app.message(
+                "progress-text",
+                "progress_epoch",
+                epoch=p.epoch,
+                train=fmt(p.train_acc, 3),
+                test=fmt(p.test_acc, 3),
+            )
+        else:
+            self.app.message(
+                "progress-text", "progress_train", epoch=p.epoch, step=p.step, loss=fmt(p.loss)
+            )
