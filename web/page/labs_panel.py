@@ -184,6 +184,9 @@ class LabsPanel:
                 if "error" in out:
                     message = ("lab_error", {"message": out["error"]})
                     break
+                if "failure" in out:
+                    message = (out["failure"]["code"], out["failure"]["params"])
+                    break
                 getattr(self.results, f"render_{part}")(out["result"])
         except WorkerDied:
             message = ("lab_stopped", {}) if self.stopped else ("lab_died", {})

@@ -143,6 +143,11 @@ class TrainPanel:
         if has(result, "errors"):
             self.show_errors(result.errors)
             return
+        if has(result, "failure"):
+            params = result.failure.params
+            keys = js.Object.keys(params)
+            self.fail(result.failure.code, **{keys[i]: params[keys[i]] for i in range(keys.length)})
+            return
         self.finish(result)
         self.app.model.show(result.model)
         await self.app.model_changed()
@@ -174,12 +179,13 @@ class TrainPanel:
         else:
             self.app.message("progress-text", "done_diverged", message=result.message)
 
-    def fail(self, key):
-        """The run ended without a result (the engine died): say so where progress shows."""
+    def fail(self, key, **values):
+        """The run ended without a result (no data, the engine died): say so where the
+        progress shows; the model in use is unchanged."""
         progress = find("train-progress")
         progress.setAttribute("data-done", "true")
         progress.setAttribute("data-reason", "failed")
-        self.app.message("progress-text", key)
+        self.app.message("progress-text", key, **values)
 
     def on_progress(self, p):
         """Called by the worker while it trains: record the numbers, draw on the next frame."""

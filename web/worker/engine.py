@@ -199,7 +199,10 @@ async def train(raw):
     if errors:
         return _js({"errors": errors})
     sync.progress(_js({"phase": "data"}))
-    data = await engine.data()
+    try:
+        data = await engine.data()
+    except site_data.SiteFileError as exc:
+        return _js({"failure": exc.as_failure()})
     x_train, t_train = subset(
         data["x_train"], data["t_train"], settings["train_size"], settings["seed"]
     )

@@ -203,6 +203,8 @@ async def run(name, base_url, params_json, model=None):
             result = lab(params, data, control)
     except (LabError, serialize.ModelFileError) as exc:
         return json.dumps({"error": str(exc)})
+    except site_data.SiteFileError as exc:
+        return json.dumps({"failure": exc.as_failure()})
     return json.dumps({"result": result})
 
 

@@ -10,11 +10,26 @@ from pynet.data import MNIST_FILES, parse_idx
 _mnist: dict = {}
 
 
+class SiteFileError(OSError):
+    """A file of the site could not be fetched (no network, a server that says no)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"could not fetch {path} ({reason})")
+        self.path, self.reason = path, reason
+
+    def as_failure(self) -> dict:
+        """The code and values the page words in the student's language."""
+        return {"code": "site_file", "params": {"file": self.path, "reason": self.reason}}
+
+
 async def fetch(base_url: str, path: str) -> bytes:
     """The bytes of ``path`` on the site."""
-    response = await pyfetch(str(js.URL.new(path, str(base_url)).href))
+    try:
+        response = await pyfetch(str(js.URL.new(path, str(base_url)).href))
+    except Exception as exc:  # the browser's own failure (offline, blocked): a JS error
+        raise SiteFileError(path, str(exc).split("\n")[0][:120]) from None
     if not response.ok:
-        raise RuntimeError(f"could not fetch {path} ({response.status})")
+        raise SiteFileError(path, f"HTTP {response.status}")
     return await response.bytes()
 
 

@@ -1,0 +1,42 @@
+"""When something fails under the page (a worker dies, the data cannot be fetched), the
+student gets a message within seconds and controls that work: nothing hangs."""
+
+from actions import draw, sel, wait_ready
+from test_page import ONE, set_fields, wait_done, wait_label
+
+#: The watchdog's worst case: quiet 20 s during training, then a ping with 6 s to answer.
+RECOVERY_MS = 45_000
+
+
+def test_a_worker_that_dies_mid_run_is_replaced_and_the_page_keeps_working(page):
+    set_fields(page, train_size=60000, epochs=20)
+    page.click(sel("train-start"))
+    page.wait_for_function(
+        f"Number(document.querySelector('{sel('train-progress')}').dataset.step) > 3",
+        timeout=60_000,
+    )
+    page.evaluate("document.querySelector('script[name=\"engine\"]').xworker.terminate()")
+
+    assert wait_done(page, timeout=RECOVERY_MS) == "failed"
+    assert "stopped answering" in page.inner_text(sel("progress-text"))
+    wait_ready(page)
+    assert "restarted" in page.inner_text(sel("model-message"))
+    assert page.is_enabled(sel("train-start")) and not page.is_enabled(sel("train-stop"))
+    draw(page, ONE)
+    wait_label(page, "1")  # the new engine, with the model the page had
+
+
+def test_data_that_cannot_be_fetched_ends_the_run_with_a_message(context, site_url):
+    context.route("**/data/*", lambda route: route.abort())
+    context.expected_console.append("net::ERR_FAILED")
+    page = context.new_page()
+    page.goto(site_url)
+    wait_ready(page)
+    set_fields(page, train_size=1000, epochs=1)
+    page.click(sel("train-start"))
+
+    assert wait_done(page, timeout=30_000) == "failed"
+    text = page.inner_text(sel("progress-text"))
+    assert "Could not fetch data/" in text and "nothing was changed" in text
+    assert page.get_attribute(sel("model-info"), "data-source") == "default"
+    assert page.is_enabled(sel("train-start")) and not page.is_enabled(sel("train-stop"))
