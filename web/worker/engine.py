@@ -12,18 +12,15 @@ which run in the pauses the training loop makes between steps.
 Values cross threads as JS objects (``to_js``) with images as RGBA ``Uint8ClampedArray``s.
 """
 
-import asyncio
-import time
-
 import js
 import numpy as np
 import plan
 import site_data
+import training
 from pyodide.ffi import to_js
-from pyscript import storage, sync
+from pyscript import storage
 
 from pynet import inspection, serialize
-from pynet.data import subset
 from pynet.network import MultiLayerNet
 from pynet.preprocess import EmptyDrawingError, to_mnist
 from pynet.serialize import ModelFileError
@@ -34,22 +31,10 @@ MODEL_KEY = "model"
 DEFAULT_MODEL_PATH = "models/default.npz"
 #: The inspector's batch: the first test images (the same ones every time, so runs compare).
 INSPECT_BATCH = 100
-#: Seconds between progress reports, pauses for the page's calls and inspector refreshes
-#: while training.
-PROGRESS_EVERY, PAUSE_EVERY, INSPECT_EVERY = 0.2, 0.05, 1.0
-#: Per-epoch accuracy uses this many samples; the full test set is measured at the end.
-EVALUATE_SAMPLES = 1000
 
 
 def _js(value):
     return to_js(value, dict_converter=js.Object.fromEntries)
-
-
-def _heap_mb() -> float:
-    """Pyodide's wasm memory in MB. It only ever grows, so after a run it is the run's peak."""
-    import pyodide_js
-
-    return pyodide_js._module.HEAPU8.length / 2**20
 
 
 def _rgba(image: np.ndarray):
@@ -195,115 +180,7 @@ def validate(raw):
 
 async def train(raw):
     """Train a new network from the form's values, streaming progress to the page."""
-    settings, errors = plan.parse(raw.to_py())
-    if errors:
-        return _js({"errors": errors})
-    sync.progress(_js({"phase": "data"}))
-    try:
-        data = await engine.data()
-    except site_data.SiteFileError as exc:
-        return _js({"failure": exc.as_failure()})
-    x_train, t_train = subset(
-        data["x_train"], data["t_train"], settings["train_size"], settings["seed"]
-    )
-    network = MultiLayerNet(**settings["network"])
-    clock = {"progress": 0.0}
-    losses = []
-
-    def on_step(info):
-        losses.append(info.loss)
-        now = time.perf_counter()
-        if now - clock["progress"] >= PROGRESS_EVERY:
-            clock["progress"] = now
-            report(info)
-
-    def report(info, **extra):
-        first_step = info.step - len(losses) + 1
-        sync.progress(
-            _js(
-                {
-                    "phase": "train",
-                    "epoch": info.epoch,
-                    "step": info.step,
-                    "steps_per_epoch": info.steps_per_epoch,
-                    "loss": info.loss,
-                    "first_step": first_step,
-                    "losses": losses[:],
-                    **extra,
-                }
-            )
-        )
-        losses.clear()
-
-    def on_epoch(info):
-        report(info, train_acc=info.train_acc, test_acc=info.test_acc)
-
-    trainer = Trainer(
-        network,
-        x_train,
-        t_train,
-        data["x_test"],
-        data["t_test"],
-        epochs=settings["epochs"],
-        mini_batch_size=settings["mini_batch_size"],
-        optimizer=settings["optimizer"],
-        optimizer_param=settings["optimizer_param"],
-        evaluate_sample_num_per_epoch=EVALUATE_SAMPLES,
-        seed=settings["seed"],
-        on_step=on_step,
-        on_epoch=on_epoch,
-    )
-    start = time.perf_counter()
-    engine.trainer, engine.learning = trainer, network
-    try:
-        result = await _run_with_pauses(trainer, network)
-    finally:
-        engine.trainer = engine.learning = None
-    if result.steps:
-        engine.use(
-            network,
-            {
-                "test_accuracy": result.final_test_acc,
-                "epochs": result.epochs,
-                "train_size": settings["train_size"],
-                "optimizer": settings["optimizer"],
-                **settings["optimizer_param"],
-            },
-            "trained",
-        )
-        await engine.save()
-    return _js(
-        {
-            "reason": result.reason,
-            "message": result.message,
-            "steps": result.steps,
-            "epochs": result.epochs,
-            "final_test_acc": result.final_test_acc,
-            "seconds": time.perf_counter() - start,
-            "ms_per_step": 1000 * result.step_seconds / max(result.steps, 1),
-            "heap_mb": _heap_mb(),
-            "model": engine.describe(),
-        }
-    )
-
-
-async def _run_with_pauses(trainer: Trainer, network: MultiLayerNet):
-    """Run ``trainer`` step by step, pausing every PAUSE_EVERY seconds so the page's calls
-    (Stop, a new drawing) get in, and refreshing the inspector every INSPECT_EVERY."""
-    steps = trainer.steps()
-    paused = inspected = time.perf_counter()
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
-        now = time.perf_counter()
-        if now - inspected >= INSPECT_EVERY:
-            inspected = now
-            sync.show_inspection(_js(engine.inspection(network, "batch")))
-        if now - paused >= PAUSE_EVERY:
-            await asyncio.sleep(0)
-            paused = time.perf_counter()
+    return _js(await training.run(engine, raw.to_py()))
 
 
 def download_model():
