@@ -52,23 +52,43 @@ Checking
     may raise ``TimeLimitExceeded`` instead, which ``check`` reports as ``timeout`` (the
     command line does so with SIGALRM). The code is not sandboxed: it can do what Python
     can.
+
+Solutions files
+    ``export_solutions({name: source}) -> str`` writes one .py file with a
+    ``# === exercise: relu ===`` line before each exercise; ``import_solutions(text)``
+    reads it back into ``{name: source}`` without running it, and ``parse_solutions``
+    also gives each block's first line. ``SolutionsFileError`` (a ``ValueError`` with
+    ``code`` and ``params``) refuses unknown names, repeats, no exercise at all and files
+    over ``MAX_FILE_CHARS``.
 """
 
 from .catalog import EXERCISES, get_exercise
 from .checker import check, load_solution
 from .exercise import Exercise
 from .messages import ENGLISH, FAILURE_DETAILS, explain
+from .solutions_file import (
+    MAX_FILE_CHARS,
+    SolutionsFileError,
+    export_solutions,
+    import_solutions,
+    parse_solutions,
+)
 from .student_code import StudentCodeError, TimeLimitExceeded
 
 __all__ = [
     "ENGLISH",
     "EXERCISES",
     "FAILURE_DETAILS",
+    "MAX_FILE_CHARS",
     "Exercise",
+    "SolutionsFileError",
     "StudentCodeError",
     "TimeLimitExceeded",
     "check",
     "explain",
+    "export_solutions",
     "get_exercise",
+    "import_solutions",
     "load_solution",
+    "parse_solutions",
 ]
