@@ -60,6 +60,13 @@ Solutions files
     also gives each block's first line. ``SolutionsFileError`` (a ``ValueError`` with
     ``code`` and ``params``) refuses unknown names, repeats, no exercise at all and files
     over ``MAX_FILE_CHARS``.
+
+Use it
+    ``load_solution(name, source)`` gives the student's class (check it first).
+    ``student_network({"affine": cls, ...}, **MultiLayerNet options)`` builds a
+    ``MultiLayerNet`` running the student's layers on its own arrays (its SoftmaxWithLoss
+    wants one-hot labels, as the book's does). ``with optimizer_in_use("adam", cls):``
+    makes ``Trainer(optimizer="adam")`` and the chapter 6 labs build the student's class.
 """
 
 from .catalog import EXERCISES, get_exercise
@@ -74,6 +81,7 @@ from .solutions_file import (
     parse_solutions,
 )
 from .student_code import StudentCodeError, TimeLimitExceeded
+from .use_it import optimizer_in_use, student_network
 
 __all__ = [
     "ENGLISH",
@@ -90,5 +98,7 @@ __all__ = [
     "get_exercise",
     "import_solutions",
     "load_solution",
+    "optimizer_in_use",
     "parse_solutions",
+    "student_network",
 ]
