@@ -1,14 +1,26 @@
-"""``python -m pynet``: train, check gradients, run a chapter 6 experiment, or read a digit."""
+"""``python -m pynet``: train, check gradients, run a chapter 6 experiment, read a digit, or
+grade the "write it yourself" exercises."""
 
 import argparse
 import json
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from . import experiments, serialize
 from .data import load_mnist, subset
+from .exercises import (
+    EXERCISES,
+    TimeLimitExceeded,
+    check,
+    explain,
+    export_solutions,
+    parse_solutions,
+)
 from .gradcheck import gradient_check
 from .initializers import INIT_NAMES
 from .network import ACTIVATIONS, MultiLayerNet
@@ -174,6 +186,76 @@ def cmd_predict(args) -> None:
         print(f"{digit}: {probs[digit]:.1%}")
 
 
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``TimeLimitExceeded`` in whatever runs after ``seconds``, where the OS has
+    SIGALRM (POSIX, main thread); elsewhere nothing is limited."""
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimitExceeded(seconds)
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expire)
+    except ValueError:  # not the main thread: signals cannot reach us here
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def cmd_exercises_check(args) -> None:
+    parts = parse_solutions(args.file.read_text(encoding="utf-8"))
+    print(f"{'exercise':<18} {'section':<8} {'result':<7} max error")
+    failed = 0
+    for part in parts:
+        with _time_limit(args.time_limit):
+            report = check(part.name, part.source, part.line)
+        error = "-" if report["max_error"] is None else f"{report['max_error']:.1e}"
+        result = "pass" if report["passed"] else "FAIL"
+        print(f"{part.name:<18} {EXERCISES[part.name].section:<8} {result:<7} {error}")
+        if report["passed"]:
+            continue
+        failed += 1
+        for entry in report["checks"]:
+            if not entry["passed"]:
+                print(f"    {explain(entry)}")
+        for entry in report["mistakes"]:
+            print(f"    mistake: {explain(entry)}")
+        if report["error"]:
+            print(f"    error: {explain(report['error'])}")
+    found = {part.name for part in parts}
+    missing = [name for name in EXERCISES if name not in found]
+    summary = f"{len(parts) - failed} of {len(parts)} passed"
+    print(summary + (f"; not in the file: {', '.join(missing)}" if missing else ""))
+    if failed:
+        sys.exit(1)
+
+
+def cmd_exercises_list(args) -> None:
+    for exercise in EXERCISES.values():
+        extra = "  (beyond the book's text)" if exercise.extra else ""
+        print(
+            f"{exercise.name:<18} {exercise.section:<8} {exercise.class_name:<20} "
+            f"{exercise.title['en']}{extra}"
+        )
+
+
+def cmd_exercises_template(args) -> None:
+    text = export_solutions({name: e.skeleton for name, e in EXERCISES.items()})
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        print(text, end="")
+
+
 EXPERIMENTS = ["paths", "activations", "optimizers", "inits", "batchnorm", "overfit", "hyperparams"]
 
 
@@ -217,6 +299,24 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("image", type=Path)
     predict.add_argument("--model", type=Path, default=Path("dist/models/default.npz"))
     predict.set_defaults(run=cmd_predict)
+
+    exercises = commands.add_parser("exercises", help='the "write it yourself" exercises')
+    tasks = exercises.add_subparsers(dest="task", required=True)
+    grade = tasks.add_parser("check", help="grade a solutions file; exits 1 if any fails")
+    grade.add_argument("file", type=Path, help="a file as 'exercises template' writes it")
+    grade.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        help="seconds per exercise before it counts as stuck (POSIX only; 0 = none)",
+    )
+    grade.set_defaults(run=cmd_exercises_check)
+    tasks.add_parser("list", help="name, section and class of every exercise").set_defaults(
+        run=cmd_exercises_list
+    )
+    template = tasks.add_parser("template", help="a solutions file with every skeleton")
+    template.add_argument("--out", type=Path, default=None)
+    template.set_defaults(run=cmd_exercises_template)
     return parser
 
 
