@@ -80,7 +80,7 @@ MESSAGES = {
     "lr_in_optimizer_params": "set the learning rate in its own field, not here",
     "optimizer_param_repeated": "{name} is given twice",
     # -- model files (pynet.serialize) -----------------------------------------------------
-    "model_too_large": "the file is {size:,} bytes; a model file may be at most {limit:,}",
+    "model_too_large": "the file is more than {limit:,} bytes, the most a model file may be",
     "model_not_npz": "not an .npz model file (a model is a zip archive of arrays)",
     "model_unreadable": "the file is damaged: its zip archive cannot be read",
     "model_unsupported_entry": "{entry} is compressed or encrypted in a way pynet does not read",
