@@ -242,7 +242,8 @@ def _load(archive: zipfile.ZipFile) -> tuple[MultiLayerNet, dict]:
     state = {
         key: _read_array(archive, entries[key], key, shape, dtype) for key, shape in shapes.items()
     }
-    network = MultiLayerNet(**config)
+    with np.errstate(over="ignore"):  # a huge init std overflows, but the file's weights win
+        network = MultiLayerNet(**config)
     network.set_state(state)
     _check_output(network)
     return network, info
