@@ -128,7 +128,7 @@ def check_info(info: dict) -> dict:
 
 
 def save(
-    network: MultiLayerNet, path: str | Path | BinaryIO, info: dict | None = None, /, **fields
+    network: MultiLayerNet, path: str | Path | BinaryIO, /, info: dict | None = None, **fields
 ) -> None:
     """Write ``network`` to ``path`` (a file name or a binary file object).
 
@@ -143,7 +143,8 @@ def save(
         other keys are dropped).
     **fields
         More facts, the older way to pass them: ``save(network, path, test_accuracy=0.97)``.
-        Any key is safe here, even ``network`` or ``info``.
+        Any key is safe here, even ``network`` or ``path`` (``network`` and ``path`` are
+        positional only); ``info`` names the dict above.
 
     Raises
     ------
@@ -154,22 +155,24 @@ def save(
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "config": network.config,
-        "info": check_info({**(info or {}), **fields}),
+        "info": check_info({} if info is None else info) | check_info(fields),
     }
     arrays = network.get_state()
     arrays[_META_KEY] = np.array(json.dumps(meta, allow_nan=False))
     np.savez(path, **arrays)
 
 
-def to_bytes(network: MultiLayerNet, info: dict | None = None, /, **fields) -> bytes:
+def to_bytes(network: MultiLayerNet, /, info: dict | None = None, **fields) -> bytes:
     """The ``.npz`` file contents, for a download (``info`` and ``fields`` as for ``save``)."""
     buffer = io.BytesIO()
     save(network, buffer, info, **fields)
     return buffer.getvalue()
 
 
-#: What a damaged archive makes zipfile, zlib or numpy raise while reading it (RuntimeError
-#: covers an encrypted entry and RecursionError; MemoryError must never reach the page).
+#: What a damaged archive makes zipfile, zlib or numpy raise while reading it: among others
+#: BadZipFile for a bad CRC, zlib.error for corrupt deflate data, ValueError for a negative
+#: seek, NotImplementedError (a RuntimeError) for an unsupported zip feature. MemoryError and
+#: RecursionError must never reach the page either.
 _DAMAGE = (
     zipfile.BadZipFile,
     zlib.error,

@@ -127,13 +127,20 @@ def test_metadata_as_a_pickle_is_refused():
 
 # -- saving is safe for any info ------------------------------------------------------------
 def test_save_takes_any_key_even_network_and_drops_the_unknown_ones():
-    info = {"network": "x", "path": 1, "info": 2, "test_accuracy": 0.5}
-    assert serialize.load_with_info(serialize.to_bytes(network(), **info))[1] == {
-        "test_accuracy": 0.5
-    }
-    assert serialize.load_with_info(serialize.to_bytes(network(), info))[1] == {
-        "test_accuracy": 0.5
-    }
+    info = {"network": "x", "path": 1, "test_accuracy": 0.5}
+    for data in (serialize.to_bytes(network(), **info), serialize.to_bytes(network(), info=info)):
+        assert serialize.load_with_info(data)[1] == {"test_accuracy": 0.5}
+
+
+def test_info_given_twice_keeps_the_keyword_facts():
+    data = serialize.to_bytes(network(), {"epochs": 1, "lr": 0.1}, epochs=2)
+    assert serialize.load_with_info(data)[1] == {"epochs": 2, "lr": 0.1}
+
+
+def test_an_info_key_in_the_older_keyword_form_must_be_a_dict_of_facts():
+    with pytest.raises(ModelFileError) as caught:
+        serialize.to_bytes(network(), **{"info": 2})
+    assert caught.value.params == {"key": "info", "value": 2}
 
 
 def test_save_refuses_a_fact_no_file_may_hold():
