@@ -201,15 +201,21 @@ class PynetError(ValueError):
 
 
 # -- checks every module shares: each returns the value as a plain Python number ------------
-def _is_real(value: Any) -> bool:
+def is_real(value: Any) -> bool:
+    """Whether ``value`` is a number: a Python or numpy int or float, not a bool or a string."""
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
         value, (bool, np.bool_)
     )
 
 
+def is_whole(value: Any) -> bool:
+    """Whether ``value`` is a whole number: a Python or numpy int, not a bool (nor ``2.0``)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
 def check_number(name: str, value: Any, error: type[PynetError]) -> float:
     """``value`` as a float, if it is a real number (``True`` and ``"1"`` are not)."""
-    if not _is_real(value):
+    if not is_real(value):
         raise error("not_a_number", name=name, value=value)
     return float(value)
 
@@ -232,8 +238,7 @@ def check_fraction(name: str, value: Any, error: type[PynetError]) -> float:
 
 def check_positive_int(name: str, value: Any, error: type[PynetError]) -> int:
     """A whole number above 0, such as a layer's size or a count of epochs."""
-    whole = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not whole or value <= 0:
+    if not is_whole(value) or value <= 0:
         raise error("not_positive_int", name=name, value=value)
     return int(value)
 

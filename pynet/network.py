@@ -16,6 +16,7 @@ from .errors import (
     check_fraction,
     check_number,
     check_positive_int,
+    is_whole,
 )
 from .gradcheck import numerical_gradient
 from .initializers import INIT_NAMES, init_std, init_weight
@@ -104,11 +105,10 @@ class MultiLayerNet:
         self.hidden_layer_num = len(config["hidden_size_list"])
         rng = np.random.default_rng(config["seed"])
 
-        sizes = layer_sizes(config)
+        sizes, init = layer_sizes(config), config["weight_init_std"]
         self.params: dict[str, np.ndarray] = {}
         for idx in range(1, len(sizes)):
             n_in, n_out = sizes[idx - 1], sizes[idx]
-            init = config["weight_init_std"]
             self.params[f"W{idx}"] = init_weight(init, n_in, n_out, rng, self.dtype)
             self.params[f"b{idx}"] = np.zeros(n_out, dtype=self.dtype)
 
@@ -366,8 +366,7 @@ def _check_dtype(value: Any) -> str:
 
 
 def _check_seed(value: Any) -> int | None:
-    whole = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if value is not None and not (whole and 0 <= value <= MAX_SEED):
+    if value is not None and not (is_whole(value) and 0 <= value <= MAX_SEED):
         raise NetworkConfigError("seed_invalid", value=value, high=MAX_SEED)
     return None if value is None else int(value)
 

@@ -40,7 +40,7 @@ from typing import Any, BinaryIO
 import numpy as np
 from numpy.lib import format as npy
 
-from .errors import PynetError
+from .errors import PynetError, is_real, is_whole
 from .network import (
     DTYPES,
     MultiLayerNet,
@@ -77,13 +77,11 @@ SOURCES = ("default", "trained", "uploaded", "saved")
 
 def _kind(kind: type, value: Any) -> Any:
     """``value`` as a plain ``kind`` (float, int or str), or ``None`` if it is not one."""
-    if isinstance(value, (bool, np.bool_)):
-        return None
     if kind is str:
         return value if isinstance(value, str) else None
     if kind is int:
-        return int(value) if isinstance(value, (int, np.integer)) else None
-    return float(value) if isinstance(value, (int, float, np.integer, np.floating)) else None
+        return int(value) if is_whole(value) else None
+    return float(value) if is_real(value) else None
 
 
 #: The facts ``info`` may record: each key's kind and the test its value must pass.
