@@ -4,11 +4,22 @@ Layers are kept in order in ``layers`` (Affine1, BatchNorm1, Relu1, Dropout1, ..
 AffineN) with ``last_layer`` = SoftmaxWithLoss, exactly the structure of chapter 5.7 and 6.
 """
 
+import inspect
+from typing import Any
+
 import numpy as np
 
 from .data import as_float
+from .errors import (
+    PynetError,
+    check_flag,
+    check_fraction,
+    check_number,
+    check_positive_int,
+    is_whole,
+)
 from .gradcheck import numerical_gradient
-from .initializers import init_std, init_weight
+from .initializers import INIT_NAMES, init_std, init_weight
 from .layers import (
     Affine,
     BatchNormalization,
@@ -26,11 +37,12 @@ ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 #: The float types a network may compute in: float32 to train fast, float64 to check gradients.
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
+#: Seeds are whole numbers from 0 to this (``None`` draws a fresh one).
+MAX_SEED = 2**32 - 1
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-    return int(value)
+
+class NetworkConfigError(PynetError):
+    """A network setting is of the wrong kind or out of range; the sentence says which."""
 
 
 class MultiLayerNet:
@@ -71,49 +83,33 @@ class MultiLayerNet:
         dtype: str = "float32",
         seed: int | None = None,
     ) -> None:
-        input_size = _positive_int("input size", input_size)
-        hidden_size_list = [_positive_int("hidden layer size", n) for n in hidden_size_list]
-        output_size = _positive_int("output size", output_size)
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
-            )
-        dtype = np.dtype(dtype).name
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype must be float32 or float64, got {dtype}")
-        weight_decay_lambda = float(weight_decay_lambda)
-        if not np.isfinite(weight_decay_lambda) or weight_decay_lambda < 0:
-            raise ValueError(
-                f"weight decay must be 0 or a positive number, got {weight_decay_lambda}"
-            )
-        if use_dropout and not 0 <= float(dropout_ratio) < 1:
-            raise ValueError(f"dropout ratio must be at least 0 and below 1, got {dropout_ratio}")
-        init_std(weight_init_std, input_size)  # fail early on a bad init name
-
         #: Everything needed to build this network again (``pynet.serialize`` stores it).
-        self.config = {
-            "input_size": input_size,
-            "hidden_size_list": hidden_size_list,
-            "output_size": output_size,
-            "activation": activation,
-            "weight_init_std": weight_init_std,
-            "weight_decay_lambda": weight_decay_lambda,
-            "use_dropout": bool(use_dropout),
-            "dropout_ratio": float(dropout_ratio),
-            "use_batchnorm": bool(use_batchnorm),
-            "dtype": dtype,
-            "seed": seed,
-        }
-        self.dtype = DTYPES[dtype]
-        self.weight_decay_lambda = weight_decay_lambda
-        self.hidden_layer_num = len(hidden_size_list)
-        rng = np.random.default_rng(seed)
+        self.config = check_config(
+            {
+                "input_size": input_size,
+                "hidden_size_list": hidden_size_list,
+                "output_size": output_size,
+                "activation": activation,
+                "weight_init_std": weight_init_std,
+                "weight_decay_lambda": weight_decay_lambda,
+                "use_dropout": use_dropout,
+                "dropout_ratio": dropout_ratio,
+                "use_batchnorm": use_batchnorm,
+                "dtype": dtype,
+                "seed": seed,
+            }
+        )
+        config = self.config
+        self.dtype = DTYPES[config["dtype"]]
+        self.weight_decay_lambda = config["weight_decay_lambda"]
+        self.hidden_layer_num = len(config["hidden_size_list"])
+        rng = np.random.default_rng(config["seed"])
 
-        sizes = [input_size, *hidden_size_list, output_size]
+        sizes, init = layer_sizes(config), config["weight_init_std"]
         self.params: dict[str, np.ndarray] = {}
         for idx in range(1, len(sizes)):
             n_in, n_out = sizes[idx - 1], sizes[idx]
-            self.params[f"W{idx}"] = init_weight(weight_init_std, n_in, n_out, rng, self.dtype)
+            self.params[f"W{idx}"] = init_weight(init, n_in, n_out, rng, self.dtype)
             self.params[f"b{idx}"] = np.zeros(n_out, dtype=self.dtype)
 
         def affine(idx: int) -> Affine:
@@ -122,10 +118,10 @@ class MultiLayerNet:
             return cls(self.params[f"W{idx}"], self.params[f"b{idx}"])
 
         self.layers: dict[str, object] = {}
-        activation_cls = ACTIVATIONS[activation]
+        activation_cls = ACTIVATIONS[config["activation"]]
         for idx in range(1, self.hidden_layer_num + 1):
             self.layers[f"Affine{idx}"] = affine(idx)
-            if use_batchnorm:
+            if config["use_batchnorm"]:
                 n = sizes[idx]
                 self.params[f"gamma{idx}"] = np.ones(n, dtype=self.dtype)
                 self.params[f"beta{idx}"] = np.zeros(n, dtype=self.dtype)
@@ -136,8 +132,8 @@ class MultiLayerNet:
                     running_var=np.zeros(n, dtype=self.dtype),
                 )
             self.layers[f"{activation_cls.__name__}{idx}"] = activation_cls()
-            if use_dropout:
-                self.layers[f"Dropout{idx}"] = Dropout(dropout_ratio, rng)
+            if config["use_dropout"]:
+                self.layers[f"Dropout{idx}"] = Dropout(config["dropout_ratio"], rng)
         last = self.hidden_layer_num + 1
         self.layers[f"Affine{last}"] = affine(last)
         self.last_layer = SoftmaxWithLoss()
@@ -283,3 +279,117 @@ class MultiLayerNet:
             else:
                 stat, idx = key.rstrip("0123456789"), key[len(key.rstrip("0123456789")) :]
                 setattr(self.layers[f"BatchNorm{idx}"], stat, np.array(value, dtype=self.dtype))
+
+
+# -- configs: checked, measured and laid out without building anything ----------------------
+def check_config(config: dict) -> dict:
+    """A network config (keyword arguments of ``MultiLayerNet``) checked and filled in.
+
+    This is the one place a network's settings are checked; ``MultiLayerNet`` calls it, and
+    ``pynet.serialize`` calls it on a model file's config before building anything.
+
+    Parameters
+    ----------
+    config
+        ``MultiLayerNet``'s keyword arguments; the missing optional ones take its defaults.
+
+    Returns
+    -------
+    dict
+        Every setting, in ``MultiLayerNet``'s order, as plain Python values (what
+        ``network.config`` holds).
+
+    Raises
+    ------
+    NetworkConfigError
+        For an unknown or missing setting, or a value of the wrong kind or out of range.
+    """
+    params = list(inspect.signature(MultiLayerNet.__init__).parameters.values())[1:]
+    names = [p.name for p in params]
+    unknown = sorted(str(key) for key in config if key not in names)
+    if unknown:
+        raise NetworkConfigError("config_unknown_keys", keys=unknown)
+    missing = [p.name for p in params if p.default is p.empty and p.name not in config]
+    if missing:
+        raise NetworkConfigError("config_missing_keys", keys=missing)
+    given = {p.name: config.get(p.name, p.default) for p in params}
+
+    hidden = given["hidden_size_list"]
+    if not isinstance(hidden, (list, tuple)):
+        raise NetworkConfigError("hidden_sizes_not_list", value=hidden)
+    activation = given["activation"]
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        raise NetworkConfigError("unknown_activation", value=activation, choices=list(ACTIVATIONS))
+    weight_decay = check_number(
+        "weight_decay_lambda", given["weight_decay_lambda"], NetworkConfigError
+    )
+    if not np.isfinite(weight_decay) or weight_decay < 0:
+        raise NetworkConfigError("weight_decay_invalid", value=weight_decay)
+    return {
+        "input_size": check_positive_int("input_size", given["input_size"], NetworkConfigError),
+        "hidden_size_list": [
+            check_positive_int("hidden_size", n, NetworkConfigError) for n in hidden
+        ],
+        "output_size": check_positive_int("output_size", given["output_size"], NetworkConfigError),
+        "activation": activation,
+        "weight_init_std": _check_init(given["weight_init_std"]),
+        "weight_decay_lambda": weight_decay,
+        "use_dropout": check_flag("use_dropout", given["use_dropout"], NetworkConfigError),
+        "dropout_ratio": check_fraction(
+            "dropout_ratio", given["dropout_ratio"], NetworkConfigError
+        ),
+        "use_batchnorm": check_flag("use_batchnorm", given["use_batchnorm"], NetworkConfigError),
+        "dtype": _check_dtype(given["dtype"]),
+        "seed": _check_seed(given["seed"]),
+    }
+
+
+def _check_init(value: Any) -> str | float:
+    if not isinstance(value, str):
+        value = check_number("weight_init_std", value, NetworkConfigError)
+    try:
+        init_std(value, 1)
+    except ValueError:
+        if isinstance(value, str):
+            raise NetworkConfigError(
+                "unknown_init", value=value, choices=list(INIT_NAMES)
+            ) from None
+        raise NetworkConfigError("init_std_invalid", value=value) from None
+    return value
+
+
+def _check_dtype(value: Any) -> str:
+    name = np.dtype(value).name if isinstance(value, (type, np.dtype)) else value
+    if not isinstance(name, str) or name not in DTYPES:
+        raise NetworkConfigError("unknown_dtype", value=name)
+    return name
+
+
+def _check_seed(value: Any) -> int | None:
+    if value is not None and not (is_whole(value) and 0 <= value <= MAX_SEED):
+        raise NetworkConfigError("seed_invalid", value=value, high=MAX_SEED)
+    return None if value is None else int(value)
+
+
+def layer_sizes(config: dict) -> list[int]:
+    """Units in every layer of a checked config, input to output: ``[784, 100, 10]``."""
+    return [config["input_size"], *config["hidden_size_list"], config["output_size"]]
+
+
+def weight_count(sizes: list[int]) -> int:
+    """How many weights (not biases) the Affine layers between ``sizes`` hold."""
+    return sum(n_in * n_out for n_in, n_out in zip(sizes, sizes[1:], strict=False))
+
+
+def state_shapes(config: dict) -> dict[str, tuple[int, ...]]:
+    """The shape of every array ``get_state()`` returns for a network built from ``config``
+    (a checked one), known without building it."""
+    sizes = layer_sizes(config)
+    shapes = {}
+    for idx in range(1, len(sizes)):
+        shapes[f"W{idx}"], shapes[f"b{idx}"] = (sizes[idx - 1], sizes[idx]), (sizes[idx],)
+    if config["use_batchnorm"]:
+        for idx in range(1, len(sizes) - 1):
+            for key in ("gamma", "beta", "running_mean", "running_var"):
+                shapes[f"{key}{idx}"] = (sizes[idx],)
+    return shapes

@@ -10,19 +10,19 @@ import math
 
 import numpy as np
 
+from .errors import PynetError, check_fraction, check_positive
+
+
+class OptimizerConfigError(PynetError):
+    """An unknown optimizer, or a parameter it does not take or cannot use."""
+
 
 def _check_positive(name: str, value: float) -> float:
-    value = float(value)
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value}")
-    return value
+    return check_positive(name, value, OptimizerConfigError)
 
 
 def _check_fraction(name: str, value: float) -> float:
-    value = float(value)
-    if not 0 <= value < 1:
-        raise ValueError(f"{name} must be at least 0 and below 1, got {value}")
-    return value
+    return check_fraction(name, value, OptimizerConfigError)
 
 
 def _state(store: dict, key: str, like: np.ndarray) -> np.ndarray:
@@ -36,7 +36,7 @@ class SGD:
     """Stochastic gradient descent: W ← W − η·∂L/∂W."""
 
     def __init__(self, lr: float = 0.01) -> None:
-        self.lr = _check_positive("learning rate", lr)
+        self.lr = _check_positive("lr", lr)
 
     def update(self, params: dict, grads: dict) -> None:
         for key in params:
@@ -47,7 +47,7 @@ class Momentum:
     """Momentum: v ← αv − η·∂L/∂W, then W ← W + v (a ball rolling downhill)."""
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
-        self.lr = _check_positive("learning rate", lr)
+        self.lr = _check_positive("lr", lr)
         self.momentum = _check_fraction("momentum", momentum)
         self.v: dict[str, np.ndarray] = {}
 
@@ -65,7 +65,7 @@ class Nesterov:
     """
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
-        self.lr = _check_positive("learning rate", lr)
+        self.lr = _check_positive("lr", lr)
         self.momentum = _check_fraction("momentum", momentum)
         self.v: dict[str, np.ndarray] = {}
 
@@ -83,7 +83,7 @@ class AdaGrad:
     """AdaGrad: h ← h + g², W ← W − η·g/(√h + 1e-7): big steps shrink for busy parameters."""
 
     def __init__(self, lr: float = 0.01) -> None:
-        self.lr = _check_positive("learning rate", lr)
+        self.lr = _check_positive("lr", lr)
         self.h: dict[str, np.ndarray] = {}
 
     def update(self, params: dict, grads: dict) -> None:
@@ -99,8 +99,8 @@ class RMSprop:
     """
 
     def __init__(self, lr: float = 0.01, decay_rate: float = 0.99) -> None:
-        self.lr = _check_positive("learning rate", lr)
-        self.decay_rate = _check_fraction("decay rate", decay_rate)
+        self.lr = _check_positive("lr", lr)
+        self.decay_rate = _check_fraction("decay_rate", decay_rate)
         self.h: dict[str, np.ndarray] = {}
 
     def update(self, params: dict, grads: dict) -> None:
@@ -117,7 +117,7 @@ class Adam:
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999) -> None:
-        self.lr = _check_positive("learning rate", lr)
+        self.lr = _check_positive("lr", lr)
         self.beta1 = _check_fraction("beta1", beta1)
         self.beta2 = _check_fraction("beta2", beta2)
         self.iter = 0
@@ -150,16 +150,15 @@ OPTIMIZERS = {
 def make_optimizer(name: str, **params: float):
     """The optimizer called ``name`` (case-insensitive), built with ``params``.
 
-    Raises ``ValueError`` with a readable sentence for an unknown name, an unknown
-    parameter, or a bad value.
+    Raises ``OptimizerConfigError`` for an unknown name, an unknown parameter, or a bad value.
     """
-    cls = OPTIMIZERS.get(str(name).lower())
+    cls = OPTIMIZERS.get(name.lower()) if isinstance(name, str) else None
     if cls is None:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+        raise OptimizerConfigError("unknown_optimizer", value=name, choices=list(OPTIMIZERS))
     allowed = list(inspect.signature(cls).parameters)
     unknown = sorted(set(params) - set(allowed))
     if unknown:
-        raise ValueError(
-            f"{cls.__name__} has no parameter {', '.join(unknown)}; it takes {', '.join(allowed)}"
+        raise OptimizerConfigError(
+            "unknown_optimizer_params", optimizer=cls.__name__, names=unknown, allowed=allowed
         )
     return cls(**params)

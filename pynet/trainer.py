@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import PynetError, check_positive_int
 from .optimizers import make_optimizer
+
+
+class TrainerArgumentError(PynetError):
+    """A training setting or data set the trainer cannot use."""
+
+
+def steps_per_epoch(samples: int, batch_size: int) -> int:
+    """Steps in one epoch: every sample once, the last batch possibly smaller."""
+    return -(-samples // batch_size)
 
 
 @dataclass
@@ -74,18 +84,14 @@ class Trainer:
         should_stop: Callable[[], bool] | None = None,
         max_loss_ratio: float = 100.0,
     ) -> None:
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
-            raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
-        if (
-            isinstance(mini_batch_size, bool)
-            or not isinstance(mini_batch_size, int)
-            or mini_batch_size <= 0
-        ):
-            raise ValueError(f"batch size must be a positive whole number, got {mini_batch_size!r}")
+        epochs = check_positive_int("epochs", epochs, TrainerArgumentError)
+        mini_batch_size = check_positive_int(
+            "mini_batch_size", mini_batch_size, TrainerArgumentError
+        )
         if len(x_train) != len(t_train) or len(x_test) != len(t_test):
-            raise ValueError("each image needs exactly one label")
+            raise TrainerArgumentError("labels_mismatch")
         if len(x_train) == 0:
-            raise ValueError("there are no training samples")
+            raise TrainerArgumentError("no_training_samples")
         self.network = network
         self.x_train, self.t_train = x_train, t_train
         self.x_test, self.t_test = x_test, t_test
@@ -100,7 +106,7 @@ class Trainer:
         self.max_loss_ratio = max_loss_ratio
         self._loss_limit = math.inf
         self._stop_requested = False
-        self.steps_per_epoch = math.ceil(len(x_train) / self.batch_size)
+        self.steps_per_epoch = steps_per_epoch(len(x_train), self.batch_size)
         self.train_loss_list: list[float] = []
         self.train_acc_list: list[float] = []
         self.test_acc_list: list[float] = []

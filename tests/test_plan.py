@@ -32,6 +32,7 @@ def test_a_valid_form_becomes_a_training_plan():
     assert result["network"]["weight_init_std"] == "he"
     assert result["optimizer_param"] == {"lr": 0.001, "beta1": 0.9, "beta2": 0.99}
     assert (result["epochs"], result["mini_batch_size"], result["train_size"]) == (2, 100, 5000)
+    assert (result["steps_per_epoch"], result["total_steps"]) == (50, 100)
 
 
 def test_std_init_is_the_books_001_and_dropout_turns_on_above_zero():
@@ -68,12 +69,13 @@ def test_each_bad_value_is_reported_next_to_its_field(field, value, message):
     result, errors = plan.parse({**VALID, field: value})
     assert result is None
     assert list(errors) == [field]
-    assert message in errors[field]
+    assert message in errors[field]["message"]
 
 
 def test_unknown_optimizer_is_reported_on_the_optimizer_field():
     _, errors = plan.parse({**VALID, "optimizer": "adamw"})
-    assert "unknown optimizer 'adamw'" in errors["optimizer"]
+    assert errors["optimizer"]["code"] == "unknown_optimizer"
+    assert "unknown optimizer 'adamw'" in errors["optimizer"]["message"]
 
 
 def test_choices_come_from_pynets_lists():

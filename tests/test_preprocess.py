@@ -40,8 +40,9 @@ def test_output_is_white_ink_on_black_in_zero_one():
 
 
 def test_empty_canvas_is_an_error_not_a_guess():
-    with pytest.raises(EmptyDrawingError, match="draw a digit"):
+    with pytest.raises(EmptyDrawingError, match="draw a digit") as caught:
         to_mnist(np.zeros((280, 280, 4), dtype=np.uint8))
+    assert caught.value.code == "drawing_empty"
 
 
 def test_small_images_are_scaled_up():

@@ -13,9 +13,9 @@ from pynet.serialize import ModelFileError
 X = np.random.default_rng(0).standard_normal((4, 12))
 
 
-def saved(network=None, **info) -> bytes:
+def saved(network=None, info=None) -> bytes:
     network = network or MultiLayerNet(12, [6], 3, use_batchnorm=True, seed=0)
-    return serialize.to_bytes(network, **info)
+    return serialize.to_bytes(network, info)
 
 
 def rewrite(data: bytes, **replace) -> bytes:
@@ -41,9 +41,9 @@ def npy(array) -> bytes:
 def test_round_trip_keeps_weights_config_and_info(tmp_path):
     network = MultiLayerNet(12, [6], 3, use_batchnorm=True, activation="tanh", seed=0)
     network.loss(X, [0, 1, 2, 0], train_flg=True)  # move the running averages
-    serialize.save(network, tmp_path / "m.npz", test_accuracy=0.97)
+    serialize.save(network, tmp_path / "m.npz", {"test_accuracy": 0.97, "optimizer": "adam"})
     loaded, info = serialize.load_with_info(tmp_path / "m.npz")
-    assert info == {"test_accuracy": 0.97}
+    assert info == {"test_accuracy": 0.97, "optimizer": "adam"}
     assert loaded.config == network.config
     assert np.array_equal(loaded.predict(X), network.predict(X))
 
@@ -75,8 +75,9 @@ def test_wrong_shape_is_refused():
 
 
 def test_missing_array_is_refused():
-    with pytest.raises(ModelFileError, match=r"missing \['gamma1'\]"):
+    with pytest.raises(ModelFileError, match="missing gamma1, unexpected none") as caught:
         serialize.load(rewrite(saved(), gamma1=None))
+    assert caught.value.params == {"missing": ["gamma1"], "unexpected": []}
 
 
 def test_nan_weights_are_refused():
@@ -107,3 +108,18 @@ def test_a_file_without_metadata_is_refused():
     np.savez(buffer, W1=np.zeros((2, 2)))
     with pytest.raises(ModelFileError, match="no pynet metadata"):
         serialize.load(buffer.getvalue())
+
+
+def test_the_older_keyword_form_of_save_still_records_info(tmp_path):
+    network = MultiLayerNet(12, [6], 3, seed=0)
+    serialize.save(network, tmp_path / "m.npz", test_accuracy=0.5, epochs=3, lr=0.1)
+    assert serialize.load_with_info(tmp_path / "m.npz")[1] == {
+        "test_accuracy": 0.5,
+        "epochs": 3,
+        "lr": 0.1,
+    }
+
+
+def test_a_file_object_is_read_from_where_it_stands():
+    buffer = io.BytesIO(saved())
+    assert serialize.load(buffer).config["hidden_size_list"] == [6]
