@@ -36,7 +36,7 @@ def test_codes_are_snake_case_and_names_cover_every_quantity_pynet_names():
 
 
 def test_every_code_raised_in_pynet_and_the_form_is_in_the_table():
-    sources = [*ROOT.glob("pynet/*.py"), ROOT / "web" / "plan.py"]
+    sources = [*ROOT.glob("pynet/*.py"), ROOT / "web" / "worker" / "plan.py"]
     raised = set()
     for path in sources:
         raised |= set(re.findall(r'Error\(\s*"([a-z0-9_]+)"', path.read_text()))
