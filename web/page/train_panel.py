@@ -103,7 +103,10 @@ class TrainPanel:
         for i in range(fields.length):
             field = fields[i]
             find(field).setAttribute("aria-invalid", "true")
-            document.querySelector(f'[data-error-for="{field}"]').textContent = errors[field]
+            # (pynet's English sentence: the codes' Korean words are still to come)
+            document.querySelector(f'[data-error-for="{field}"]').textContent = errors[
+                field
+            ].message
         self.app.message("train-message", "fix_fields" if fields.length else None)
         return fields.length > 0
 
@@ -127,11 +130,10 @@ class TrainPanel:
         self.training = True
         self.set_busy(True)
         try:
-            if self.show_errors(await self.app.engine.call("validate", raw)):
+            checked = await self.app.engine.call("validate", raw)
+            if self.show_errors(checked.errors):
                 return
-            self.total_steps = int(settings["epochs"]) * -(
-                -int(settings["train-size"]) // int(settings["batch-size"])
-            )
+            self.total_steps = max(int(checked.total_steps), 1)
             self.begin_progress()
             self.app.status("training", "status_training")
             # Quiet for long: the first run fetches MNIST, and a report comes every 0.2 s.

@@ -174,8 +174,11 @@ async def inspect(source):
 
 
 def validate(raw):
-    """The form's errors by field (empty when every value is valid)."""
-    return _js(plan.parse(raw.to_py())[1])
+    """The form's errors by field (``{code, params, message}``, none when every value is
+    valid) and, when valid, the run's number of steps (for the progress bar: the page
+    itself never parses a number)."""
+    settings, errors = plan.parse(raw.to_py())
+    return _js({"errors": errors, "total_steps": settings["total_steps"] if settings else 0})
 
 
 async def train(raw):
