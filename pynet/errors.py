@@ -7,7 +7,10 @@ Every such error is a ``PynetError`` (a ``ValueError``) carrying
 - ``params``: plain JSON values (numbers, strings, lists of them) that fill the sentence;
 - ``str(error)``: the English sentence, for the command line and for tests.
 
-``error.to_dict()`` is what crosses to the page: ``{"code", "params", "message"}``.
+``for_page(error.to_dict())`` is what crosses to the page: ``{"code", "params", "message",
+"words"}``, where ``words`` holds each param as the sentence shows it (``!r`` and number
+formats applied, lists joined, a nested error as its own dict), so the page fills its own
+language's sentence by plain substitution: MicroPython has no ``str.format`` specs to spare.
 
 How a sentence is filled, in any language:
 
@@ -22,6 +25,7 @@ How a sentence is filled, in any language:
 Codes never change meaning; a new kind of error gets a new code.
 """
 
+import string
 from typing import Any
 
 import numpy as np
@@ -179,6 +183,28 @@ def render(code: str, params: dict) -> str:
     return template.format(**fields)
 
 
+def words(code: str, params: dict) -> dict:
+    """Each param of ``code`` as its sentence shows it, in any language: the template's
+    conversion and format spec applied (``{value!r}``, ``{low:,}``), lists joined, a nested
+    error as its own ``to_dict``-like dict; ``name`` stays the quantity's identifier."""
+    specs = {
+        field: (conversion, spec)
+        for _, field, spec, conversion in string.Formatter().parse(MESSAGES.get(code, ""))
+        if field
+    }
+    said = {}
+    for key, value in params.items():
+        if isinstance(value, dict):
+            said[key] = {**value, "words": words(value["code"], value["params"])}
+            continue
+        conversion, spec = specs.get(key, (None, ""))
+        value = _said(value)
+        if conversion == "r":
+            value = repr(value)
+        said[key] = value if key == "name" else format(value, spec or "")
+    return said
+
+
 class PynetError(ValueError):
     """Input pynet cannot use: ``code`` and ``params`` for the page, ``str()`` in English.
 
@@ -196,8 +222,15 @@ class PynetError(ValueError):
         super().__init__(render(code, self.params))
 
     def to_dict(self) -> dict:
-        """``{"code", "params", "message"}``: what the worker sends to the page."""
+        """``{"code", "params", "message"}``: what the worker sends to the page (with
+        ``for_page``, which adds the ``words``)."""
         return {"code": self.code, "params": self.params, "message": str(self)}
+
+
+def for_page(error: dict) -> dict:
+    """An error's ``to_dict`` with its ``words``: what the page needs to say it in any
+    language."""
+    return {**error, "words": words(error["code"], error["params"])}
 
 
 # -- checks every module shares: each returns the value as a plain Python number ------------

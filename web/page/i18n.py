@@ -4,6 +4,7 @@ Elements name their text with ``data-i18n="key"``; ``apply`` fills them in. Text
 ``{name}`` placeholders are filled by ``text(key, name=value)``.
 """
 
+import js
 from pyscript import document
 
 LANGUAGES = ("en", "ko")
@@ -65,7 +66,7 @@ STRINGS = {
         "progress_epoch": "Epoch {epoch}: train {train}, test {test} (each on up to 1,000 samples)",
         "done_finished": "Finished: test accuracy {acc} on all 10,000 test images; {ms} ms per step.",
         "done_stopped": "Stopped after {steps} steps: test accuracy {acc}. The model keeps what it learned.",
-        "done_diverged": "Diverged: {message}",
+        "done_diverged": "Diverged at step {step}: the loss became {loss}. The weights are back to those of the last sound step; try a smaller learning rate.",
         "fix_fields": "Please fix the highlighted values.",
         "model_title": "Your model",
         "model_default": "The default model, trained when the site was built",
@@ -214,7 +215,7 @@ STRINGS = {
         "progress_epoch": "에폭 {epoch}: 훈련 {train}, 시험 {test} (각각 최대 1,000개 표본)",
         "done_finished": "완료: 시험 이미지 10,000개 전체의 정확도 {acc}, 단계당 {ms}ms.",
         "done_stopped": "{steps}단계 후 멈춤: 시험 정확도 {acc}. 배운 것은 모델에 남아 있습니다.",
-        "done_diverged": "발산했습니다: {message}",
+        "done_diverged": "{step}번째 반복에서 발산했습니다: 손실이 {loss}이(가) 되었습니다. 가중치는 마지막 정상 반복의 값으로 되돌렸습니다. 학습률을 줄여 보세요.",
         "fix_fields": "표시된 값을 고쳐 주세요.",
         "model_title": "나의 모델",
         "model_default": "사이트를 빌드할 때 학습한 기본 모델",
@@ -309,6 +310,94 @@ STRINGS = {
     },
 }
 
+#: pynet's errors in Korean, by code (pynet says them in English itself: ``message``). The
+#: ``{fields}`` are filled from the error's ``words``; ``{name}`` through ``QUANTITIES``.
+ERRORS = {
+    "ko": {
+        "not_a_number": "{name}은(는) 숫자여야 합니다. 입력: {value}",
+        "not_whole_number": "{name}은(는) 정수여야 합니다. 입력: {value}",
+        "not_positive": "{name}은(는) 양수여야 합니다. 입력: {value}",
+        "not_positive_int": "{name}은(는) 양의 정수여야 합니다. 입력: {value}",
+        "not_fraction": "{name}은(는) 0 이상 1 미만이어야 합니다. 입력: {value}",
+        "not_a_flag": "{name}은(는) 참 또는 거짓이어야 합니다. 입력: {value}",
+        "out_of_range": "{name}은(는) {low}부터 {high}까지여야 합니다. 입력: {value}",
+        "config_unknown_keys": "알 수 없는 설정: {keys}",
+        "config_missing_keys": "빠진 설정: {keys}",
+        "hidden_sizes_not_list": "은닉층 크기는 정수 목록이어야 합니다. 입력: {value}",
+        "unknown_activation": "알 수 없는 활성화 함수 {value}. 다음 중에서 고르세요: {choices}",
+        "unknown_init": "알 수 없는 가중치 초깃값 {value}. 다음 중에서 고르세요: {choices}",
+        "init_std_invalid": "가중치 초깃값의 표준편차는 0 이상의 숫자여야 합니다. 입력: {value}",
+        "weight_decay_invalid": "가중치 감소는 0 또는 양수여야 합니다. 입력: {value}",
+        "unknown_dtype": "dtype은 float32 또는 float64여야 합니다. 입력: {value}",
+        "seed_invalid": "시드는 비워 두거나 0부터 {high}까지의 정수여야 합니다. 입력: {value}",
+        "unknown_optimizer": "알 수 없는 옵티마이저 {value}. 다음 중에서 고르세요: {choices}",
+        "unknown_optimizer_params": "{optimizer}에는 {names} 매개변수가 없습니다. 받는 매개변수: {allowed}",
+        "labels_mismatch": "이미지마다 정답 레이블이 하나씩 있어야 합니다.",
+        "no_training_samples": "훈련 데이터가 없습니다.",
+        "drawing_empty": "그림이 비어 있습니다. 먼저 숫자를 그리세요.",
+        "drawing_bad_shape": "회색, 회색+알파, RGB, RGBA 이미지(높이 × 너비, 채널 1~4개)여야 합니다. 받은 배열의 형상: ({shape})",
+        "drawing_not_numbers": "이미지는 숫자로 되어 있어야 합니다. 받은 형식: {dtype}",
+        "drawing_not_finite": "이미지에 숫자가 아닌 값(NaN 또는 무한대)이 있습니다.",
+        "drawing_too_large": "이미지가 {height}×{width} 픽셀입니다. 한 변은 최대 {limit} 픽셀까지입니다.",
+        "field_too_long": "여기에는 {limit}자까지만 쓸 수 있습니다.",
+        "hidden_layers_format": "은닉층은 100,50처럼 쉼표로 구분한 크기로 쓰세요. 입력: {value}",
+        "too_many_layers": "은닉층이 {count}개입니다. 브라우저에서는 {limit}개 이하로 하세요.",
+        "too_many_weights": "가중치가 {weights}개입니다. 브라우저에서는 {limit}개 미만으로 하세요.",
+        "optimizer_params_format": "옵티마이저 매개변수는 momentum=0.9처럼 이름=값으로 쓰세요. 입력: {value}",
+        "lr_in_optimizer_params": "학습률은 여기가 아니라 학습률 칸에 쓰세요.",
+        "optimizer_param_repeated": "{name}이(가) 두 번 쓰였습니다.",
+        "model_too_large": "파일이 {limit}바이트보다 큽니다. 모델 파일의 최대 크기입니다.",
+        "model_not_npz": ".npz 모델 파일이 아닙니다(모델은 배열을 담은 zip 파일입니다).",
+        "model_unreadable": "파일이 손상되었습니다. zip 파일을 읽을 수 없습니다.",
+        "model_unsupported_entry": "{entry}은(는) pynet이 읽지 못하는 방식으로 압축되거나 암호화되었습니다.",
+        "model_duplicate_entry": "파일에 {entry}이(가) 두 번 이상 들어 있습니다.",
+        "model_no_metadata": "이 .npz에는 pynet 메타데이터가 없습니다. pynet으로 저장한 파일이 아닙니다.",
+        "model_pickle": "{entry}에 파이썬 객체(pickle)가 들어 있어 거부했습니다.",
+        "model_entry_too_large": "{entry}이(가) {size}바이트로, 필요한 크기({limit})보다 큽니다.",
+        "model_metadata_not_json": "메타데이터가 올바른 JSON이 아닙니다.",
+        "model_not_pynet": "메타데이터가 pynet 모델을 설명하지 않습니다.",
+        "model_version": "모델 형식 버전 {version}은(는) 지원하지 않습니다.",
+        "model_config_missing": "메타데이터에 신경망 설정이 없습니다.",
+        "model_config_invalid": "신경망 설정이 올바르지 않습니다: {detail}",
+        "model_too_many_layers": "모델의 은닉층이 {count}개입니다. 모델 파일은 최대 {limit}개까지입니다.",
+        "model_layer_too_wide": "모델에 뉴런 {size}개짜리 층이 있습니다. 모델 파일은 층당 최대 {limit}개까지입니다.",
+        "model_too_many_weights": "모델의 가중치가 {weights}개입니다. 모델 파일은 최대 {limit}개까지입니다.",
+        "model_info_invalid": "모델에 기록된 {key} 값이 올바르지 않습니다: {value}",
+        "model_arrays_mismatch": "배열이 설정과 맞지 않습니다. 빠진 것: {missing}, 예상 밖의 것: {unexpected}",
+        "model_array_header": "{entry}은(는) 올바른 배열(.npy)이 아닙니다.",
+        "model_array_shape": "{entry}의 형상이 ({shape})입니다. 설정에 따르면 ({expected})여야 합니다.",
+        "model_array_dtype": "{entry}의 자료형이 {dtype}입니다. 부동소수점이어야 합니다.",
+        "model_array_size": "{entry}에 헤더가 밝힌 만큼의 숫자가 들어 있지 않습니다.",
+        "model_array_not_finite": "{entry}에 NaN이나 무한대 값이 있습니다.",
+        "model_array_overflows": "{entry}에 {dtype}으로 나타낼 수 없을 만큼 큰 수가 있습니다.",
+        "model_running_var_negative": "배치 정규화의 이동 분산 {entry}이(가) 0보다 작습니다.",
+        "model_output_not_finite": "평범한 입력에 대해서도 신경망의 출력이 유한하지 않습니다.",
+        "model_not_mnist": "이 모델은 28×28 이미지를 10개의 숫자로 분류하는 모델이 아닙니다.",
+    },
+}
+#: The quantities an error's ``{name}`` names, in Korean (the Korean edition's terms).
+QUANTITIES = {
+    "ko": {
+        "input_size": "입력 크기",
+        "hidden_size": "은닉층 크기",
+        "output_size": "출력 크기",
+        "weight_init_std": "가중치 초깃값의 표준편차",
+        "weight_decay_lambda": "가중치 감소",
+        "use_dropout": "드롭아웃",
+        "dropout_ratio": "드롭아웃 비율",
+        "use_batchnorm": "배치 정규화",
+        "seed": "시드",
+        "lr": "학습률",
+        "momentum": "모멘텀",
+        "decay_rate": "감쇠율",
+        "beta1": "beta1",
+        "beta2": "beta2",
+        "epochs": "에폭 수",
+        "mini_batch_size": "배치 크기",
+        "train_size": "훈련 데이터 수",
+    },
+}
+
 current = {"lang": "en"}
 
 
@@ -317,6 +406,25 @@ def text(key, **values):
     template = STRINGS[current["lang"]].get(key) or STRINGS["en"][key]
     for name, value in values.items():
         template = template.replace("{" + name + "}", str(value))
+    return template
+
+
+def error_text(error):
+    """An error from pynet (``{code, params, message, words}``, see ``pynet.errors``) in the
+    current language: the page's sentence for its code, else pynet's English one."""
+    lang = current["lang"]
+    template = ERRORS.get(lang, {}).get(str(error.code))
+    if template is None:
+        return str(error.message)
+    said = error.words
+    keys = js.Object.keys(said)
+    for i in range(keys.length):
+        key, value = keys[i], said[keys[i]]
+        if key == "name":
+            value = QUANTITIES[lang].get(str(value), str(value))
+        elif not isinstance(value, str):  # a nested error (a model file's config)
+            value = error_text(value)
+        template = template.replace("{" + key + "}", str(value))
     return template
 
 

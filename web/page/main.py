@@ -29,6 +29,7 @@ class App:
     def __init__(self):
         self.ready = False
         self.status_args = ("loading", "status_loading", {"seconds": 0})
+        self.messages = {}
         self.engine = WorkerLink("engine", "./worker/engine_worker.py", self.connect_engine)
         self.draw = DrawPanel(self)
         self.train = TrainPanel(self)
@@ -60,7 +61,12 @@ class App:
         node.setAttribute("data-state", name)
         node.textContent = i18n.text(key, **values)
 
-    def message(self, testid, key, **values):
+    def message(self, testid, key, error=None, **values):
+        """Show the string ``key`` in element ``testid`` (with ``error``, a pynet error, as
+        its ``{message}``); it is worded again when the language changes."""
+        self.messages[testid] = (key, error, values)
+        if error is not None:
+            values["message"] = i18n.error_text(error)
         find(testid).textContent = i18n.text(key, **values) if key else ""
 
     # -- the engine ----------------------------------------------------------------------------
@@ -155,6 +161,8 @@ class App:
         self.inspector.view.relabel()
         name, key, values = self.status_args
         self.status(name, key, **values)
+        for testid, (key, error, values) in list(self.messages.items()):
+            self.message(testid, key, error, **values)
 
     def remember_settings(self, event=None):
         if self.labs is None:

@@ -45,7 +45,7 @@ class ModelPanel:
         input_node.value = ""
         result = await self.app.engine.call("upload_model", data)
         if has(result, "error"):
-            self.app.message("model-message", "upload_bad", message=result.error)
+            self.app.message("model-message", "upload_bad", error=result.error)
             return
         self.show(result.model)
         self.app.message("model-message", "upload_ok")

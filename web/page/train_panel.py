@@ -36,6 +36,7 @@ class TrainPanel:
         self.app = app
         self.training = False
         self.total_steps = 1
+        self.errors = None  # the form's last errors, worded again when the language changes
         self.charts = TrainingCharts(find("loss-chart"), find("acc-chart"), chart_labels())
         on("train-start", "click", lambda event: self.app.spawn(self.start()))
         on("train-stop", "click", lambda event: self.app.spawn(self.stop()))
@@ -43,6 +44,8 @@ class TrainPanel:
 
     def relabel(self):
         self.charts.relabel(chart_labels())
+        if self.errors is not None:
+            self.show_errors(self.errors)
 
     # -- the form ----------------------------------------------------------------------------
     def fill_choices(self, choices):
@@ -96,6 +99,7 @@ class TrainPanel:
         self.app.remember_settings()
 
     def show_errors(self, errors):
+        self.errors = errors
         fields = js.Object.keys(errors)
         for field in state.DEFAULTS:
             find(field).removeAttribute("aria-invalid")
@@ -103,10 +107,8 @@ class TrainPanel:
         for i in range(fields.length):
             field = fields[i]
             find(field).setAttribute("aria-invalid", "true")
-            # (pynet's English sentence: the codes' Korean words are still to come)
-            document.querySelector(f'[data-error-for="{field}"]').textContent = errors[
-                field
-            ].message
+            node = document.querySelector(f'[data-error-for="{field}"]')
+            node.textContent = i18n.error_text(errors[field])
         self.app.message("train-message", "fix_fields" if fields.length else None)
         return fields.length > 0
 
@@ -179,7 +181,9 @@ class TrainPanel:
         elif result.reason == "stopped":
             self.app.message("progress-text", "done_stopped", steps=result.steps, acc=acc)
         else:
-            self.app.message("progress-text", "done_diverged", message=result.message)
+            self.app.message(
+                "progress-text", "done_diverged", step=result.steps, loss=result.diverged_loss
+            )
 
     def fail(self, key, **values):
         """The run ended without a result (no data, the engine died): say so where the

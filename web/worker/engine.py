@@ -21,6 +21,7 @@ from pyodide.ffi import to_js
 from pyscript import storage
 
 from pynet import inspection, serialize
+from pynet.errors import for_page
 from pynet.network import MultiLayerNet
 from pynet.preprocess import EmptyDrawingError, to_mnist
 from pynet.serialize import ModelFileError
@@ -70,7 +71,7 @@ class Engine:
     def use(self, network: MultiLayerNet, info: dict, source: str) -> None:
         config = network.config
         if config["input_size"] != 784 or config["output_size"] != 10:
-            raise ModelFileError("this model does not read 28×28 images into 10 digits")
+            raise ModelFileError("model_not_mnist")
         self.network, self.info = network, {**info, "source": source}
 
     async def save(self) -> None:
@@ -178,7 +179,8 @@ def validate(raw):
     valid) and, when valid, the run's number of steps (for the progress bar: the page
     itself never parses a number)."""
     settings, errors = plan.parse(raw.to_py())
-    return _js({"errors": errors, "total_steps": settings["total_steps"] if settings else 0})
+    steps = settings["total_steps"] if settings else 0
+    return _js({"errors": plan.errors_for_page(errors), "total_steps": steps})
 
 
 async def train(raw):
@@ -197,7 +199,7 @@ async def upload_model(data):
         network, info = serialize.load_with_info(bytes(data.to_py()))
         engine.use(network, info, "uploaded")
     except ModelFileError as exc:
-        return _js({"error": str(exc)})
+        return _js({"error": for_page(exc.to_dict())})
     await engine.save()
     return _js({"model": engine.describe()})
 

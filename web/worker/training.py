@@ -43,7 +43,7 @@ async def run(engine, form: dict) -> dict:
     becomes ``engine``'s model."""
     settings, errors = plan.parse(form)
     if errors:
-        return {"errors": errors}
+        return {"errors": plan.errors_for_page(errors)}
     sync.progress(to_page({"phase": "data"}))
     try:
         data = await engine.data()
@@ -121,6 +121,8 @@ async def run(engine, form: dict) -> dict:
     return {
         "reason": result.reason,
         "message": result.message,
+        # as text: JSON has no NaN or infinity, and "1.159e+04" reads alike in any language
+        "diverged_loss": None if result.diverged_loss is None else f"{result.diverged_loss:.4g}",
         "steps": result.steps,
         "epochs": result.epochs,
         "final_test_acc": result.final_test_acc,
