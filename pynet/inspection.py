@@ -14,6 +14,15 @@ from .network import MultiLayerNet
 BINS = 30
 
 
+def matrix_json(values) -> dict:
+    """An array (or a number) as plain JSON: ``{"shape": [2, 3], "values": nested lists}``.
+
+    A scalar is ``{"shape": [], "values": 2.2}``; booleans stay booleans (a ReLU mask).
+    """
+    values = np.asarray(values)
+    return {"shape": list(values.shape), "values": values.tolist()}
+
+
 def describe(values: np.ndarray, bins: int = BINS) -> dict:
     """Mean, std, min, max, L2 norm and a histogram of ``values``."""
     values = np.asarray(values, dtype=np.float64).ravel()
@@ -118,3 +127,4 @@ def weight_tiles(
     image = diverging_rgba(grid)
     image[grid == 0] = (230, 230, 230, 255)  # the gaps between tiles
     return image
+
