@@ -396,14 +396,18 @@ def _number(v: float) -> str:
     return text
 
 
+def _rows(values: np.ndarray) -> np.ndarray:
+    """A vector or matrix as rows: a vector is written as one row."""
+    return values.reshape(1, -1) if values.ndim == 1 else values
+
+
 def latex_values(values: np.ndarray, factor: bool = False) -> str:
     """A number, vector or matrix in LaTeX; as a ``factor`` a negative number gets brackets."""
     values = np.asarray(values)
     if values.ndim == 0:
         text = _number(float(values))
         return f"({text})" if factor and text.startswith("-") else text
-    rows = values.reshape(1, -1) if values.ndim == 1 else values
-    body = r" \\ ".join(" & ".join(_number(float(v)) for v in row) for row in rows)
+    body = r" \\ ".join(" & ".join(_number(float(v)) for v in row) for row in _rows(values))
     return r"\begin{pmatrix} " + body + r" \end{pmatrix}"
 
 
@@ -412,7 +416,7 @@ def _plain_values(values: np.ndarray) -> str:
     values = np.asarray(values)
     if values.ndim == 0:
         return f"{float(values):.6g}"
-    rows = values.reshape(1, -1) if values.ndim == 1 else values
+    rows = _rows(values)
     return "\n".join("[" + ", ".join(f"{float(v):.4g}" for v in row) + "]" for row in rows)
 
 
@@ -805,7 +809,10 @@ def affine_graph(
     g = Graph()
     XW = g.apply("dot", g.input("X", X), g.input("W", W), name="X·W", symbol=r"(X \cdot W)")
     Y = g.apply("add", XW, g.input("b", b), name="Y")
-    g.seed = np.arange(1.0, Y.value.size + 1).reshape(Y.value.shape) if dY is None else dY
+    if dY is None:
+        g.seed = np.arange(1.0, Y.value.size + 1).reshape(Y.value.shape)
+    else:
+        g.seed = _as_values("dY", dY)
     return g
 
 

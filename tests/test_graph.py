@@ -239,3 +239,6 @@ def test_inputs_must_be_small_finite_numbers():
     with pytest.raises(GraphError) as large:
         preset("affine", {"X": np.ones((101, 2))})
     assert large.value.code == "too_large"
+    with pytest.raises(GraphError) as seed:
+        preset("affine", {"dY": [[1, 2, 3], [4, 5, float("inf")]]})
+    assert seed.value.params == {"name": "dY", "value": "[[1, 2, 3], [4, 5, inf]]"}
