@@ -172,9 +172,10 @@ def _said(value: Any) -> Any:
     return value
 
 
-def render(code: str, params: dict) -> str:
-    """The English sentence for ``code`` filled with ``params`` (already plain)."""
-    template = MESSAGES.get(code)
+def render(code: str, params: dict, table: dict | None = None) -> str:
+    """The English sentence for ``code`` filled with ``params`` (already plain), from
+    ``table`` (an error class's own ``MESSAGES``) or the shared one."""
+    template = (table or MESSAGES).get(code)
     if template is None:  # a sentence raised as is, by code that does not use a code yet
         return code
     fields = {key: _said(value) for key, value in params.items()}
@@ -216,10 +217,14 @@ class PynetError(ValueError):
         The values the sentence names; they are kept short and plain (see ``_plain``).
     """
 
+    #: The sentences of this class's codes: the shared table, unless a module that keeps its
+    #: own codes (pynet.graph, pynet.netstep) gives its error class its own.
+    MESSAGES: dict[str, str] = MESSAGES
+
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
         self.params = {key: _plain(value, key == "value") for key, value in params.items()}
-        super().__init__(render(code, self.params))
+        super().__init__(render(code, self.params, self.MESSAGES))
 
     def to_dict(self) -> dict:
         """``{"code", "params", "message"}``: what the worker sends to the page (with
