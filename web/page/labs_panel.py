@@ -14,7 +14,7 @@ import i18n
 from dom import find, listen, on
 from labs_view import LabResults
 from pyscript import document, window
-from worker_link import WorkerDied, WorkerLink
+from worker_link import WorkerDied, WorkerFailed, WorkerLink
 
 NAMES = ["graph", "gradcheck", "optimizers", "init", "batchnorm", "overfit", "hyperparams"]
 #: The worker calls that make up each lab, in order (fast part first, so it shows at once).
@@ -190,6 +190,8 @@ class LabsPanel:
                 getattr(self.results, f"render_{part}")(out["result"])
         except WorkerDied:
             message = ("lab_stopped", {}) if self.stopped else ("lab_died", {})
+        except WorkerFailed as exc:
+            message = ("lab_error", {"message": str(exc)})
         finally:
             self.set_running(None)
             article.setAttribute("data-done", "true")

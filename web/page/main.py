@@ -20,9 +20,12 @@ from labs_panel import LabsPanel
 from model_panel import ModelPanel
 from pyscript import window
 from train_panel import TrainPanel
-from worker_link import WorkerDied, WorkerLink
+from worker_link import WorkerDied, WorkerFailed, WorkerLink, answer
 
 LANG_KEY = "backprop-lab-lang"
+#: Seconds of loading after which the page offers to start clean (a first visit on a slow
+#: link takes about 50 s at 5 Mbit/s; a stuck one never ends).
+STUCK_AFTER = 90
 
 
 class App:
@@ -37,6 +40,7 @@ class App:
         self.inspector = InspectorPanel(self)
         self.labs = None  # last: its tabs write the URL through remember_settings
         on("lang", "change", lambda event: self.set_language(event.target.value))
+        on("start-clean", "click", lambda event: self.spawn(self.start_clean()))
         for field in state.DEFAULTS:
             on(field, "change", self.remember_settings)
         self.labs = LabsPanel(self)
@@ -51,6 +55,9 @@ class App:
             await coroutine
         except WorkerDied:
             await self.engine_died()
+        except WorkerFailed as exc:
+            js.console.warn(f"Backprop Lab: {exc}")
+            self.status("error", "status_failed", message=str(exc))
         except Exception as exc:  # show it: a student should never face a silent failure
             js.console.warn(f"Backprop Lab: {exc}")
             self.status("error", "status_error", message=str(exc))
@@ -74,7 +81,7 @@ class App:
         """Set the callbacks a (new) engine worker reports through, then boot it."""
         engine.progress = self.on_progress
         engine.show_inspection = self.on_inspection
-        booted = await engine.boot(str(window.location.href))
+        booted = answer(await engine.boot(str(window.location.href)))
         self.train.fill_choices(booted.choices)
         self.model.show(booted.model)
 
@@ -114,6 +121,10 @@ class App:
         ticker = asyncio.create_task(self.loading_clock())
         try:
             await self.engine.start()
+        except Exception as exc:  # what the browser saved may be what stops the start
+            self.status("error", "status_stuck", message=str(exc))
+            find("start-clean").hidden = False
+            return
         finally:
             ticker.cancel()
         pairs = state.parse_fragment(window.location.hash)
@@ -146,11 +157,23 @@ class App:
     async def loading_clock(self):
         start = js.performance.now()
         while True:
+            seconds = int((js.performance.now() - start) / 1000)
             if self.status_args[1] == "status_loading":
-                self.status(
-                    "loading", "status_loading", seconds=int((js.performance.now() - start) / 1000)
-                )
+                self.status("loading", "status_loading", seconds=seconds)
+            if seconds >= STUCK_AFTER:
+                find("start-clean").hidden = False
             await asyncio.sleep(1)
+
+    async def start_clean(self):
+        """Forget everything this site saved in the browser but its offline copy (the model
+        and settings that may stop the start), then load the page again."""
+        if js.Reflect.has(js.indexedDB, "databases"):
+            names = await js.indexedDB.databases()
+            for i in range(names.length):
+                if "backprop-lab" in str(names[i].name):
+                    js.indexedDB.deleteDatabase(names[i].name)
+        window.localStorage.clear()
+        window.location.replace(window.location.pathname)
 
     # -- language and URL ----------------------------------------------------------------------
     def set_language(self, lang):
