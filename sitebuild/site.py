@@ -26,7 +26,7 @@ from .runtime import (
     pyodide_wheels,
 )
 from .snapshot import BYTECODE_SCRIPT, SNAPSHOT_IMPORTS, SNAPSHOT_SCRIPT
-from .steps import DIST, NODE_MODULES, ROOT, BuildError, made_by_node, sha256_of, step
+from .steps import CACHE, DIST, NODE_MODULES, ROOT, BuildError, made_by_node, sha256_of, step
 
 WEB = ROOT / "web"
 #: The main thread's MicroPython: main.py is the page's script, the rest of web/page/ its
@@ -161,6 +161,8 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
     if with_bench:
         with step("benchmark page") as s:
             s["result"] = assemble_bench(wheel)
+    with step("gzip twins") as s:
+        s["result"] = write_gzip_twins(DIST)
     with step("offline copy") as s:
         s["result"] = write_offline_files(DIST)
     with step("offline check") as s:
@@ -168,6 +170,34 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         if violations:
             raise BuildError("dist/ refers to other hosts:\n  " + "\n  ".join(violations[:20]))
         s["result"] = "no file in dist/ refers to another host"
+
+
+#: Files worth sending compressed: text and WebAssembly (zip, whl and .gz already are).
+COMPRESSIBLE = {".wasm", ".js", ".mjs", ".css", ".json", ".html", ".py", ".svg", ".ttf"}
+#: Smaller files are not worth a twin (a request's headers cost about as much).
+MIN_TWIN_BYTES = 8192
+
+
+def write_gzip_twins(folder: Path) -> str:
+    """Write X.gz beside every large compressible X (kept in .cache/ by content, so a rebuild
+    costs nothing): ``serve`` sends the twin with Content-Encoding: gzip to browsers that
+    accept it, as nginx's gzip_static does. Returns a summary."""
+    before = after = 0
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in COMPRESSIBLE or not path.is_file():
+            continue
+        size = path.stat().st_size
+        twin = path.with_name(path.name + ".gz")
+        if size < MIN_TWIN_BYTES or twin.exists():
+            continue
+        cached = CACHE / "gzip" / f"{sha256_of(path)[:24]}.gz"
+        if not cached.exists():
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        if cached.stat().st_size < 0.9 * size:
+            shutil.copy2(cached, twin)
+            before, after = before + size, after + cached.stat().st_size
+    return f"{before / 1e6:.1f} MB of text and wasm go out as {after / 1e6:.1f} MB"
 
 
 #: What the service worker (web/sw.js) does not keep for offline use: the benchmark page,

@@ -205,3 +205,22 @@ def test_node_made_files_are_kept_until_their_script_args_or_inputs_change(tmp_p
     changed = steps.made_by_node(script, ["b", str(log)], [source], "out.txt")
     assert changed.read_text() == "b" and log.read_text() == "ran ran "
     assert not first.exists()  # the stale one is gone
+
+
+def test_large_text_and_wasm_get_a_gzip_twin_with_the_same_contents(tmp_path, monkeypatch):
+    monkeypatch.setattr(site, "CACHE", tmp_path / "cache")
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "big.js").write_text("const x = 1;\n" * 2000)
+    (out / "small.js").write_text("const x = 1;\n")
+    (out / "noise.wasm").write_bytes(np.random.default_rng(0).bytes(20000))  # incompressible
+    site.write_gzip_twins(out)
+    assert gzip.decompress((out / "big.js.gz").read_bytes()) == (out / "big.js").read_bytes()
+    assert not (out / "small.js.gz").exists() and not (out / "noise.wasm.gz").exists()
+
+
+def test_the_built_runtime_goes_out_compressed():
+    if not (steps.DIST / "index.html").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py` first")
+    wasm = steps.DIST / "pyodide" / "pyodide.asm.wasm"
+    assert wasm.with_name("pyodide.asm.wasm.gz").stat().st_size < 0.4 * wasm.stat().st_size

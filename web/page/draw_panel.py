@@ -20,6 +20,7 @@ class DrawPanel:
         self.app = app
         self.changed = False
         self.predicting = False
+        self.guessed = False  # a first guess was shown
         self.pad = DrawingPad(find("draw-canvas"), self.on_drawing)
         on("clear-canvas", "click", lambda event: self.pad.clear())
 
@@ -75,3 +76,4 @@ class DrawPanel:
             self.show_bar(digit, result.probs[digit])
         put_image(find("seen-image"), result.image, 28, 28)
         put_image(find("saliency"), result.saliency, 28, 28)
+        self.guessed = True

@@ -23,6 +23,9 @@ from train_panel import TrainPanel
 from worker_link import WorkerDied, WorkerFailed, WorkerLink, answer
 
 LANG_KEY = "backprop-lab-lang"
+#: Seconds after ready the offline copy waits for the first guess, so its 70 MB never
+#: share the link with what that guess needs.
+OFFLINE_AFTER = 10
 #: Seconds of loading after which the page offers to start clean (a first visit on a slow
 #: link takes about 50 s at 5 Mbit/s; a stuck one never ends).
 STUCK_AFTER = 90
@@ -140,7 +143,12 @@ class App:
 
     async def keep_offline(self):
         """Let the service worker (sw.js) keep the site in this browser, then say so. Started
-        once the page is ready, so filling its cache never slows the first start."""
+        after the first guess (or OFFLINE_AFTER seconds of ready), so filling its cache never
+        slows the start or the first guess."""
+        waited = 0
+        while not self.draw.guessed and waited < OFFLINE_AFTER:
+            await asyncio.sleep(0.5)
+            waited += 0.5
         if not js.Reflect.has(window.navigator, "serviceWorker"):
             return  # not a secure context (http to another machine): nothing can be kept
         container = window.navigator.serviceWorker
