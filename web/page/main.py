@@ -100,8 +100,6 @@ class App:
         """The engine stopped answering and was ended: say so and start a new one (it loads
         the saved model again), so the controls come back."""
         self.ready = False
-        if self.train.training or find("train-progress").getAttribute("data-done") != "true":
-            self.train.fail("engine_died_run")
         self.status("loading", "engine_restarting")
         self.train.set_busy(False)
         await self.engine.start()

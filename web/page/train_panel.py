@@ -13,6 +13,7 @@ from charts import TrainingCharts
 from dom import find, fmt, on
 from pyscript import document
 from pyscript.ffi import to_js
+from worker_link import WorkerDied
 
 
 def has(obj, key):
@@ -37,6 +38,7 @@ class TrainPanel:
         self.training = False
         self.total_steps = 1
         self.errors = None  # the form's last errors, worded again when the language changes
+        self.choices = None  # the menus' contents, from the engine
         self.charts = TrainingCharts(find("loss-chart"), find("acc-chart"), chart_labels())
         on("train-start", "click", lambda event: self.app.spawn(self.start()))
         on("train-stop", "click", lambda event: self.app.spawn(self.stop()))
@@ -49,8 +51,12 @@ class TrainPanel:
 
     # -- the form ----------------------------------------------------------------------------
     def fill_choices(self, choices):
-        """The menus, from pynet's own lists (sent by the engine at boot)."""
+        """The menus, from pynet's own lists (sent by the engine at boot); a restarted engine
+        sends them again, and the student's choices stay."""
+        already = self.choices is not None
         self.choices = choices
+        if already:
+            return
 
         def fill(testid, items):
             select = find(testid)
@@ -140,6 +146,9 @@ class TrainPanel:
             self.app.status("training", "status_training")
             # Quiet for long: the first run fetches MNIST, and a report comes every 0.2 s.
             result = await self.app.engine.call("train", raw, quiet=20)
+        except WorkerDied:
+            self.fail("engine_died_run")
+            raise  # the App replaces the engine
         finally:
             self.training = False
             self.set_busy(False)
