@@ -21,7 +21,7 @@ class ModelPanel:
 
     def show(self, model):
         text = i18n.text(f"model_{model.source}") + f" · {model.architecture}"
-        if model.test_accuracy:
+        if has(model, "test_accuracy"):
             text += " · " + i18n.text("model_accuracy", acc=fmt(model.test_accuracy, 4))
         find("model-info").textContent = text
         find("model-info").setAttribute("data-source", str(model.source))

@@ -59,14 +59,18 @@ class Engine:
 
     # -- the model ---------------------------------------------------------------------------
     def describe(self, message: str = "") -> dict:
+        """The model in use for the page; ``test_accuracy`` only when the model records one
+        (None would reach MicroPython as a JS undefined, which is no float)."""
         config = self.network.config
         sizes = [config["input_size"], *config["hidden_size_list"], config["output_size"]]
-        return {
+        described = {
             "source": self.info.get("source", "default"),
             "architecture": "-".join(map(str, sizes)),
-            "test_accuracy": self.info.get("test_accuracy"),
             "message": message,
         }
+        if self.info.get("test_accuracy") is not None:
+            described["test_accuracy"] = self.info["test_accuracy"]
+        return described
 
     def use(self, network: MultiLayerNet, info: dict, source: str) -> None:
         config = network.config
