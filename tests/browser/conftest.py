@@ -24,12 +24,13 @@ def pytest_collection_modifyitems(items):
 
 
 class Site:
-    """dist/ served on a free port of localhost until ``stop()``."""
+    """dist/ served on a free port of localhost until ``stop()``: by our server, or
+    (``isolated=False``) as a plain static host serves it, without the isolation headers."""
 
-    def __init__(self):
+    def __init__(self, isolated: bool = True):
         if not (DIST / "index.html").exists():
             pytest.fail("dist/ is not built: run `python3 build.py test`")
-        self.server = make_server("127.0.0.1", 0)
+        self.server = make_server("127.0.0.1", 0, isolated=isolated)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.running = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
