@@ -7,6 +7,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import core_paths
 import pytest
 from actions import wait_ready
 
@@ -21,6 +22,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The core paths' table (test_engines.py), when this run walked them."""
+    if core_paths.SESSIONS:
+        terminalreporter.section("core paths, seconds per engine, host and path")
+        for line in core_paths.table():
+            terminalreporter.write_line(line)
 
 
 class Site:

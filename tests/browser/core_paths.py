@@ -227,3 +227,19 @@ def run_paths(page: Page, url: str) -> dict:
     results["console_errors"] = page.console_errors()
     results["warnings"] = page.warnings()
     return results
+
+
+#: Every engine × host session of this pytest run: (engine, host) -> its results.
+SESSIONS: dict[tuple[str, str], dict] = {}
+
+
+def table() -> list[str]:
+    """The sessions as a table for the end of the run: seconds per path, FAIL where failed."""
+    lines = [f"{'engine / host':<18}{'session':>9}" + "".join(f"{p:>20}" for p in PATHS)]
+    for (engine, host), run in SESSIONS.items():
+        cells = "".join(
+            f"{('' if o['ok'] else 'FAIL ') + str(o['seconds']) + ' s':>20}"
+            for o in run["paths"].values()
+        )
+        lines.append(f"{engine + ' / ' + host:<18}{str(run['session_seconds']) + ' s':>9}{cells}")
+    return lines

@@ -23,7 +23,7 @@ import pytest
 import webkit_paths
 from actions import draw
 from conftest import Site
-from core_paths import PATHS, SPEC, run_paths
+from core_paths import PATHS, SESSIONS, SPEC, run_paths
 
 from sitebuild.steps import DIST
 
@@ -182,10 +182,9 @@ def hosts():
 @pytest.fixture(scope="session")
 def core_runs(request, hosts):
     """The results of each engine × host session, run once on first need."""
-    runs: dict[tuple[str, str], dict] = {}
 
     def get(engine: str, host: str) -> dict:
-        if (engine, host) not in runs:
+        if (engine, host) not in SESSIONS:
             url = hosts[host]
             start = time.perf_counter()
             proxy = RefusingProxy()
@@ -202,24 +201,13 @@ def core_runs(request, hosts):
             finally:
                 proxy.close()
             result["session_seconds"] = round(time.perf_counter() - start, 1)
-            runs[engine, host] = result
-            print_run(engine, host, result)
-        return runs[engine, host]
+            SESSIONS[engine, host] = result
+        return SESSIONS[engine, host]
 
     yield get
-    if runs:
-        RESULTS.write_text(
-            json.dumps({f"{engine} {host}": run for (engine, host), run in runs.items()}, indent=1)
-        )
-
-
-def print_run(engine: str, host: str, result: dict) -> None:
-    """One line per session for the log: each path's outcome and seconds."""
-    paths = "  ".join(
-        f"{name} {'ok' if outcome['ok'] else 'FAIL'} {outcome['seconds']}s"
-        for name, outcome in result["paths"].items()
-    )
-    print(f"\n[{engine} / {host} host, {result['session_seconds']} s] {paths}", flush=True)
+    if SESSIONS:
+        runs = {f"{engine} {host}": run for (engine, host), run in SESSIONS.items()}
+        RESULTS.write_text(json.dumps(runs, indent=1))
 
 
 @pytest.mark.parametrize(
