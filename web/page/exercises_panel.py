@@ -10,19 +10,19 @@ after ``CHECK_SECONDS`` is stopped by ending that worker (nothing else stops
 with ``?reveal=off`` in the page's address.
 """
 
-import asyncio
 import json
 
 import i18n
 import js
 from dom import find, listen, on
+from exercise_checker import ExerciseChecker, TimedOut
 from exercise_files import export_all, import_file
 from exercise_list import ExerciseList
 from exercise_progress import Progress
 from exercise_view import UseView, sentence, show_report
 from pyscript import js_import, window
 from pyscript.ffi import create_proxy, to_js
-from worker_link import WorkerDied, WorkerLink
+from worker_link import WorkerDied
 
 #: Seconds a check may take before its worker is ended (a check takes milliseconds).
 CHECK_SECONDS = 5
@@ -57,14 +57,13 @@ class ExercisesPanel:
         self.list = None
         self.current = None
         self.busy = False
-        self.timed_out = False
         self.report = None  # the report shown, for the current exercise
         self.use_result = None
         self.message_args = None
         query = js.URLSearchParams.new(window.location.search)
         self.reveal_allowed = query.get("reveal") != "off"  # a teacher's choice for a class
         self.view = UseView()
-        self.worker = WorkerLink("exercise", "./worker/exercise_worker.py", self.connect)
+        self.checker = ExerciseChecker(self.connect)
         self._save_timer = None
         self._save_later = create_proxy(lambda: self.save())
         on("exercise-check", "click", lambda event: self.start("exercise-result", self.check))
@@ -74,6 +73,7 @@ class ExercisesPanel:
         on("exercise-export", "click", lambda event: app.spawn(export_all(self)))
         on("exercise-import", "change", lambda event: app.spawn(import_file(self, event.target)))
         listen(window, "pagehide", lambda event: self.save())
+        listen(find("exercise-editor"), "focusin", self.warm_up)
 
     def start(self, testid, run):
         """Mark ``testid``'s result as under way at the click itself (the run starts a moment
@@ -191,34 +191,28 @@ class ExercisesPanel:
 
     # -- the worker ------------------------------------------------------------------------
     def on_progress(self, done, total):
-        self.worker.heard()
+        self.checker.heard()
         self.say("ex_use_running", done=done, total=total)
 
-    async def stop_after(self, seconds):
-        await asyncio.sleep(seconds)
-        self.timed_out = True
-        self.worker.end()
+    def warm_up(self, event=None):
+        """The student is about to write code: start the checker now, so that Check answers
+        at once (a student who only reads costs no worker)."""
+        if not self.checker.running and self.checker.starting is None:
+            self.app.spawn(self.checker.start())
 
     async def call(self, name, *args, saying=None, quiet=5, limit=None):
-        """Ask the exercise worker (starting it if need be) and return its JSON answer, or
-        None when the worker was ended: after ``limit`` seconds (``self.timed_out``), or
-        silent, which is said. The buttons wait meanwhile."""
+        """Ask the exercise worker (starting it if need be): its JSON answer, or None when it
+        fell silent and was ended, which is said (``TimedOut`` when ``limit`` seconds
+        passed). The buttons wait meanwhile."""
         self.set_busy(True)
-        self.timed_out = False
         try:
-            if self.worker.proxy is None:
+            if not self.checker.running:
                 self.say("ex_starting")
-                await self.worker.start()
+                await self.checker.start()
             self.say(saying)
-            timer = asyncio.create_task(self.stop_after(limit)) if limit else None
-            try:
-                return json.loads(await self.worker.call(name, *args, quiet=quiet))
-            finally:
-                if timer is not None:
-                    timer.cancel()
+            return await self.checker.ask(name, *args, quiet=quiet, limit=limit)
         except WorkerDied:
-            if not self.timed_out:
-                self.say("ex_died")
+            self.say("ex_died")
             return None
         finally:
             self.set_busy(False)
@@ -227,26 +221,25 @@ class ExercisesPanel:
         if self.busy:
             return
         name, source = self.current, str(self.editor.text())
-        out = await self.call(
-            "check",
-            name,
-            source,
-            saying="ex_checking",
-            quiet=CHECK_SECONDS + 10,
-            limit=CHECK_SECONDS,
-        )
-        report = out["report"] if out else timeout_report(name) if self.timed_out else None
-        if report is not None:
+        stopped = False
+        try:
+            out = await self.call(
+                "check", name, source, saying="ex_checking", quiet=60, limit=CHECK_SECONDS
+            )
+            report = out and out["report"]
+        except TimedOut:  # its worker was ended; the next check starts a new one
+            report, stopped = timeout_report(name), True
+        if report:
             self.progress.checked(name, source, report["passed"])
             self.progress.save()
             if name == self.current:
                 self.report = report
                 show_report(report)
                 self.editor.markLine((report.get("error") or {}).get("line") or 0, False)
-            if self.timed_out:
+            if stopped:
                 self.say("ex_stopped", seconds=CHECK_SECONDS)
-            else:
-                self.say(None)
+            else:  # the verdict where the student's eyes are (and a screen reader's status)
+                self.say("ex_checked_pass" if report["passed"] else "ex_checked_fail")
             self.refresh()
         find("exercise-result").setAttribute("data-done", "true")
 
