@@ -104,9 +104,7 @@ class ClassServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
 
-def make_server(
-    host: str, port: int, directory: Path = DIST, isolated: bool = True
-) -> ClassServer:
+def make_server(host: str, port: int, directory: Path = DIST, isolated: bool = True) -> ClassServer:
     """A server of ``directory``: ours (``isolated``, with the headers above), or a plain one."""
     kind = SiteHandler if isolated else PlainHandler
     handler = lambda *a, **kw: kind(*a, directory=str(directory), **kw)  # noqa: E731

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from .data import mnist, pynet_data_dir
+from .exercises import codemirror_module, exercise_catalog
 from .model import default_model, pynet_wheel
 from .runtime import (
     BENCH_VENDOR_FILES,
@@ -153,6 +154,11 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         (DIST / MAIN_CONFIG).write_text(json.dumps(main, indent=1))
         (DIST / WORKER_CONFIG).write_text(json.dumps(worker_config(wheel), indent=1))
         s["result"] = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
+    with step("exercises") as s:
+        editor = codemirror_module(
+            DIST / "pyscript", DIST / "runtime" / "codemirror.mjs", "../pyscript/"
+        )
+        s["result"] = f"{exercise_catalog(DIST / 'exercises.json')}; {editor}"
     with step("SIMD kernel") as s:
         source, wabt = WEB / "runtime" / "matmul_simd.wat", NODE_MODULES / "wabt" / "index.js"
         args = [str(source), str(wabt)]

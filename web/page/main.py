@@ -2,10 +2,11 @@
 panels to it.
 
 Each panel owns its controls and its view (``draw_panel``, ``train_panel``, ``model_panel``,
-``inspector``, ``labs_panel``); the App holds what they share: the engine worker, the
-page's status line, the language and the URL. Data flows one way: controls → settings →
-engine → results → views. The main thread loads only MicroPython (half a megabyte), so the
-canvas works within a second while the worker is still loading Pyodide and numpy.
+``inspector``, ``labs_panel``, ``exercises_panel``); the App holds what they share: the
+engine worker, the page's status line, the language and the URL. Data flows one way:
+controls → settings → engine → results → views. The main thread loads only MicroPython
+(half a megabyte), so the canvas works within a second while the worker is still loading
+Pyodide and numpy.
 """
 
 import asyncio
@@ -15,6 +16,7 @@ import js
 import state
 from dom import find, on
 from draw_panel import DrawPanel
+from exercises_panel import ExercisesPanel
 from inspector import InspectorPanel
 from labs_panel import LabsPanel
 from model_panel import ModelPanel
@@ -41,12 +43,14 @@ class App:
         self.train = TrainPanel(self)
         self.model = ModelPanel(self)
         self.inspector = InspectorPanel(self)
+        self.exercises = ExercisesPanel(self)
         self.labs = None  # last: its tabs write the URL through remember_settings
         on("lang", "change", lambda event: self.set_language(event.target.value))
         on("start-clean", "click", lambda event: self.spawn(self.start_clean()))
         for field in state.DEFAULTS:
             on(field, "change", self.remember_settings)
         self.labs = LabsPanel(self)
+        self.spawn(self.exercises.boot())  # beside the engine's start: it needs no worker
 
     # -- plumbing ----------------------------------------------------------------------------
     def spawn(self, coroutine):
@@ -188,6 +192,7 @@ class App:
         window.localStorage.setItem(LANG_KEY, i18n.current["lang"])
         self.train.relabel()
         self.inspector.view.relabel()
+        self.exercises.relabel()
         name, key, values = self.status_args
         self.status(name, key, **values)
         for testid, (key, error, values) in list(self.messages.items()):
