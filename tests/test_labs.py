@@ -24,21 +24,10 @@ from pynet import serialize  # noqa: E402
 from pynet.network import MultiLayerNet  # noqa: E402
 
 
-def test_graph_lab_gives_the_books_oranges():
-    r = labs.lab_graph(
-        {"apple": "100", "apple_num": "2", "orange": "150", "orange_num": "3", "tax": "1.1"},
-        None,
-        labs.Control(),
-    )
-    assert round(r["price"], 6) == 715 and round(r["dapple"], 6) == 2.2
-
-
 def test_bad_lab_values_get_a_sentence():
-    with pytest.raises(labs.LabError, match="tax must be a number, got 'abc'"):
-        labs.lab_graph(
-            {"apple": "1", "apple_num": "1", "orange": "1", "orange_num": "1", "tax": "abc"},
-            None,
-            labs.Control(),
+    with pytest.raises(labs.LabError, match="seed must be a number, got 'abc'"):
+        labs.lab_init_histograms(
+            {"weight": "xavier", "activation": "sigmoid", "seed": "abc"}, None, labs.Control()
         )
     with pytest.raises(labs.LabError, match="steps must be from 1 to 1000, got 0"):
         labs.lab_optimizer_paths(
@@ -70,10 +59,10 @@ def test_init_lab_accepts_names_and_numbers():
 
 
 def test_run_reports_errors_as_json():
+    params = {**{f"lr_{n}": "0.1" for n in labs.experiments.BOOK_PATH_LRS}, "steps": "-1"}
     # On its own thread: Playwright's session keeps an event loop running on this one.
     with ThreadPoolExecutor(1) as pool:
         text = pool.submit(
-            asyncio.run, labs.run("graph", "http://x/", json.dumps({"apple": "-1"}))
+            asyncio.run, labs.run("optimizer_paths", "http://x/", json.dumps(params))
         ).result()
-    out = json.loads(text)
-    assert "error" in out and "apple must be from 0" in out["error"]
+    assert json.loads(text) == {"error": "steps must be from 1 to 1000, got -1"}

@@ -24,14 +24,8 @@ def data(page, testid, key):
     return float(page.get_attribute(sel(testid), f"data-{key}"))
 
 
-def test_graph_gradcheck_optimizers_and_init_labs_show_their_lessons(page):
-    run_lab(page, "graph")
-    assert data(page, "graph-total", "value") == 715.0000000000001
-    assert data(page, "graph-dapple", "value") == 2.2
-    page.fill('[data-lab="graph"] [data-param="apple"]', "200")  # updates as the student types
-    page.wait_for_function(f"+document.querySelector('{sel('graph-total')}').dataset.value > 900")
-    assert round(data(page, "graph-total", "value"), 6) == 935
-
+def test_gradcheck_optimizers_and_init_labs_show_their_lessons(page):
+    # (the graph lab is a stepper of its own: test_steppers.py)
     run_lab(page, "gradcheck")
     rows = page.eval_on_selector_all(
         '[data-testid^="gradcheck-"][data-error]',

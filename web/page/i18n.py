@@ -121,14 +121,11 @@ STRINGS = {
         "lab_stopped": "Stopped.",
         "lab_died": "The lab stopped answering and was ended; run it again.",
         "lab_error": "Not run: {message}",
-        "graph_about": "Chapter 5.4: buying 2 apples at 100 and 3 oranges at 150 with 10% tax. Forward values (blue) flow left to right; backward values (red) say how much the price changes per unit of each input. Edit any number.",
         "graph_apple": "apple price",
         "graph_apple_num": "apples",
         "graph_orange": "orange price",
         "graph_orange_num": "oranges",
         "graph_tax": "tax",
-        "graph_price": "price",
-        "graph_total": "Price",
         "gradcheck_about": "Chapter 5.6.3: backprop's gradient for the current model against central differences, in float64 on a few test images. Under 1e-6 is green: backprop is right. The quick size checks 30 random entries of each parameter; the book's size checks every entry (slow).",
         "gradcheck_samples": "images",
         "gradcheck_entries": "entries per parameter",
@@ -265,6 +262,62 @@ STRINGS = {
         "exd_not_a_pair": "backward must return the pair (dx, dy)",
         "exd_dropped": "dropped {dropped}",
         "exd_got": "got {got}",
+        # -- chapter 5 stepped through: the graph stepper and the network stepper --------------
+        "graph_about": "Chapter 5: a computational graph computed forward (blue, above each edge), then walked backward one node at a time. Each step multiplies the gradient that came from above by the node's local derivative and sends the product back (red, below the edge). Pick one of the book's graphs, or type your own formula.",
+        "graph_preset": "Graph",
+        "graph_preset_apple": "Apples (fig. 5-16)",
+        "graph_preset_apple_orange": "Apples and oranges (fig. 5-17)",
+        "graph_preset_sigmoid": "Sigmoid (fig. 5-19)",
+        "graph_preset_affine": "Affine: X·W + b (5.6)",
+        "graph_preset_softmax_with_loss": "Softmax-with-Loss (appendix A)",
+        "graph_preset_own": "My formula",
+        "graph_expression": "Your formula",
+        "graph_expression_help": "+ − * / ** and exp, log, sigmoid, tanh, relu, sqrt",
+        "graph_values": "Input values",
+        "graph_a": "scores",
+        "graph_X": "input",
+        "graph_W": "weights",
+        "graph_b": "bias",
+        "graph_legend": "Blue, above an edge: the value flowing forward. Red, below it: the gradient ∂L/∂(that value) flowing back, shown once the backward pass reaches it. The outlined node is the current step.",
+        "graph_step_back": "Step backward",
+        "graph_step_undo": "Undo a step",
+        "graph_step_all": "All steps",
+        "graph_step_ready": "Forward pass done: L = {value}. Press “Step backward” to send the gradient back one node at a time ({n} steps).",
+        "graph_step_title": "Step {k} of {n}: the {label} node ({name})",
+        "graph_upstream": "The gradient from above (upstream):",
+        "graph_local": "The node's local derivative:",
+        "graph_product": "Upstream × local: what goes back to {name}",
+        "graph_done": "Every input has its gradient. Below, each is checked against the numerical gradient (central differences).",
+        "graph_check_input": "input",
+        "graph_check_backprop": "backprop",
+        "graph_check_numeric": "numerical",
+        "graph_check_undefined": "undefined a step away",
+        "graph_alt": "The computational graph: the value flowing forward above each edge, the gradient flowing back below it.",
+        "netstep_title": "A network you can step through",
+        "netstep_help": "The book's two-layer network (5.7) at a size that fits on the page, every matrix with its numbers. Forward runs the layers in order; Backward sends the gradient back layer by layer, checked against numerical gradients; Update takes one optimizer step. Then Forward again, and watch the loss.",
+        "netstep_input_size": "Inputs",
+        "netstep_hidden_size": "Hidden units",
+        "netstep_output_size": "Classes",
+        "netstep_batch_size": "Batch size",
+        "netstep_forward": "Forward",
+        "netstep_backward": "Backward",
+        "netstep_update": "Update",
+        "netstep_new": "New network",
+        "netstep_phase_forward": "Forward, layer by layer",
+        "netstep_phase_backward": "Backward, layer by layer",
+        "netstep_phase_update": "Update with {optimizer} ({settings})",
+        "netstep_mask": "mask: True where A1 ≤ 0, the entries ReLU blocks, forward and backward",
+        "netstep_numeric": "numerical",
+        "netstep_rel_error": "relative error {error}",
+        "netstep_pick": "Click an entry of dW2, dZ1, dW1 or dX (or focus it and press Enter) to see the products that made it.",
+        "netstep_entry": "{formula}: the entry ({row}, {col}) is the sum of the products of the outlined entries of {left} and {right}:",
+        "netstep_before": "before",
+        "netstep_change": "update",
+        "netstep_after": "after",
+        "netstep_losses": "Loss after each forward pass: {losses}",
+        "netstep_done_forward": "Forward done. Now Backward.",
+        "netstep_done_backward": "Backward done: every gradient matches its numerical twin (largest relative error {error}). Now Update.",
+        "netstep_done_update": "Updated. Forward again to see the loss change.",
     },
     "ko": {
         "title": "역전파 실험실",
@@ -377,14 +430,11 @@ STRINGS = {
         "lab_stopped": "멈췄습니다.",
         "lab_died": "실험이 응답하지 않아 끝냈습니다. 다시 실행해 보세요.",
         "lab_error": "실행하지 않았습니다: {message}",
-        "graph_about": "5.4절: 100원짜리 사과 2개와 150원짜리 귤 3개를 사고 소비세 10%를 냅니다. 순전파 값(파랑)은 왼쪽에서 오른쪽으로 흐르고, 역전파 값(빨강)은 각 입력이 한 단위 변할 때 가격이 얼마나 변하는지 알려 줍니다. 숫자를 바꿔 보세요.",
         "graph_apple": "사과 가격",
         "graph_apple_num": "사과 개수",
         "graph_orange": "귤 가격",
         "graph_orange_num": "귤 개수",
         "graph_tax": "소비세",
-        "graph_price": "지불 금액",
-        "graph_total": "지불 금액",
         "gradcheck_about": "5.6.3절: 지금 모델에 대해 역전파로 구한 기울기를 중심 차분과 비교합니다(float64, 시험 이미지 몇 장). 1e-6 미만이면 초록색: 역전파가 맞습니다. 빠른 크기는 매개변수마다 30개 항목을 무작위로 확인하고, 책과 같은 크기는 모든 항목을 확인합니다(느림).",
         "gradcheck_samples": "이미지 수",
         "gradcheck_entries": "매개변수당 항목 수",
@@ -521,6 +571,62 @@ STRINGS = {
         "exd_not_a_pair": "backward는 (dx, dy) 쌍을 반환해야 합니다",
         "exd_dropped": "삭제한 비율 {dropped}",
         "exd_got": "받은 값: {got}",
+        # -- chapter 5 stepped through: the graph stepper and the network stepper --------------
+        "graph_about": "5장: 계산 그래프를 순전파로 계산하고(각 간선 위의 파란 값), 노드 하나씩 거꾸로 따라갑니다. 한 단계마다 상류에서 전해진 미분에 그 노드의 국소적 미분을 곱해 하류로 보냅니다(간선 아래의 빨간 값). 책의 그래프를 고르거나 직접 식을 입력해 보세요.",
+        "graph_preset": "그래프",
+        "graph_preset_apple": "사과 쇼핑 (그림 5-16)",
+        "graph_preset_apple_orange": "사과와 귤 쇼핑 (그림 5-17)",
+        "graph_preset_sigmoid": "시그모이드 (그림 5-19)",
+        "graph_preset_affine": "Affine 계층: X·W + b (5.6절)",
+        "graph_preset_softmax_with_loss": "Softmax-with-Loss 계층 (부록 A)",
+        "graph_preset_own": "직접 입력한 식",
+        "graph_expression": "식 입력",
+        "graph_expression_help": "+ − * / ** 와 exp, log, sigmoid, tanh, relu, sqrt",
+        "graph_values": "입력값",
+        "graph_a": "점수",
+        "graph_X": "입력",
+        "graph_W": "가중치",
+        "graph_b": "편향",
+        "graph_legend": "간선 위의 파란 값: 순전파로 흐르는 값. 간선 아래의 빨간 값: 거꾸로 흐르는 미분 ∂L/∂(그 값)으로, 역전파가 그곳에 닿으면 나타납니다. 굵은 테두리의 노드가 지금 단계입니다.",
+        "graph_step_back": "역전파 한 단계",
+        "graph_step_undo": "한 단계 되돌리기",
+        "graph_step_all": "모든 단계",
+        "graph_step_ready": "순전파 완료: L = {value}. ‘역전파 한 단계’를 누르면 미분이 노드 하나씩 거꾸로 전해집니다({n}단계).",
+        "graph_step_title": "{n}단계 중 {k}단계: {label} 노드 ({name})",
+        "graph_upstream": "상류에서 전해진 미분:",
+        "graph_local": "이 노드의 국소적 미분:",
+        "graph_product": "상류의 미분 × 국소적 미분: {name}(으)로 전해지는 값",
+        "graph_done": "모든 입력의 미분을 구했습니다. 아래에서 각각을 수치 미분(중심 차분)과 비교합니다.",
+        "graph_check_input": "입력",
+        "graph_check_backprop": "역전파",
+        "graph_check_numeric": "수치 미분",
+        "graph_check_undefined": "조금 옆에서 정의되지 않음",
+        "graph_alt": "계산 그래프: 각 간선 위에는 순전파로 흐르는 값, 아래에는 역전파로 흐르는 미분이 있습니다.",
+        "netstep_title": "한 단계씩 따라가는 신경망",
+        "netstep_help": "책의 2층 신경망(5.7절)을 화면에 들어가는 크기로 줄여, 모든 행렬의 숫자를 보여 줍니다. 순전파는 계층을 차례로 계산하고, 역전파는 기울기를 계층별로 거꾸로 보내며(수치 미분으로 확인), 갱신은 옵티마이저로 한 번 매개변수를 갱신합니다. 그런 다음 다시 순전파를 하며 손실을 지켜보세요.",
+        "netstep_input_size": "입력 수",
+        "netstep_hidden_size": "은닉 뉴런 수",
+        "netstep_output_size": "클래스 수",
+        "netstep_batch_size": "배치 크기",
+        "netstep_forward": "순전파",
+        "netstep_backward": "역전파",
+        "netstep_update": "갱신",
+        "netstep_new": "새 신경망",
+        "netstep_phase_forward": "순전파: 계층별로",
+        "netstep_phase_backward": "역전파: 계층별로",
+        "netstep_phase_update": "{optimizer}로 갱신 ({settings})",
+        "netstep_mask": "mask: A1 ≤ 0인 곳은 True. ReLU가 순전파와 역전파 모두에서 막는 원소입니다.",
+        "netstep_numeric": "수치 미분",
+        "netstep_rel_error": "상대 오차 {error}",
+        "netstep_pick": "dW2, dZ1, dW1, dX의 원소를 누르거나(또는 초점을 두고 Enter) 그 원소를 만든 곱들을 확인하세요.",
+        "netstep_entry": "{formula}: ({row}, {col}) 원소는 {left}와 {right}에서 테두리로 표시한 원소끼리의 곱을 모두 더한 값입니다:",
+        "netstep_before": "갱신 전",
+        "netstep_change": "변화량",
+        "netstep_after": "갱신 후",
+        "netstep_losses": "순전파마다의 손실: {losses}",
+        "netstep_done_forward": "순전파 완료. 이제 역전파를 하세요.",
+        "netstep_done_backward": "역전파 완료: 모든 기울기가 수치 미분과 일치합니다(최대 상대 오차 {error}). 이제 갱신하세요.",
+        "netstep_done_update": "갱신했습니다. 다시 순전파를 하면 손실이 어떻게 변하는지 볼 수 있습니다.",
     },
 }
 
@@ -587,6 +693,43 @@ ERRORS = {
         "model_running_var_negative": "배치 정규화의 이동 분산 {entry}이(가) 0보다 작습니다.",
         "model_output_not_finite": "평범한 입력에 대해서도 신경망의 출력이 유한하지 않습니다.",
         "model_not_mnist": "이 모델은 28×28 이미지를 10개의 숫자로 분류하는 모델이 아닙니다.",
+        # -- chapter 5 stepped through: the codes of pynet.graph (with pynet.expression's) and
+        # -- pynet.netstep, each table's own, as "<table>:<code>" (a code means what its table says)
+        "graph:unknown_preset": "{name}(이)라는 그래프는 없습니다. 다음 중에서 고르세요: {choices}",
+        "graph:unknown_input": "{preset} 그래프에는 {name}(이)라는 입력이 없습니다. 입력: {choices}",
+        "graph:bad_value": "{name}은(는) 유한한 숫자나 숫자의 목록이어야 합니다. 입력: {value}",
+        "graph:too_large": "{name}에는 숫자를 최대 {limit}개까지 넣을 수 있습니다. 입력한 개수: {size}",
+        "graph:shape_mismatch": "{op} 연산은 형상이 {shapes}인 값들을 함께 계산할 수 없습니다.",
+        "graph:bad_seed": "출력의 기울기는 출력과 같은 형상({shape})이어야 합니다. 받은 형상: ({got})",
+        "graph:division_by_zero": "0으로 나눌 수 없습니다.",
+        "graph:log_domain": "log에는 0보다 큰 수가 필요합니다. 입력: {value}",
+        "graph:sqrt_domain": "sqrt에는 음수가 아닌 수가 필요합니다. 입력: {value}",
+        "graph:power_domain": "{value}의 {exponent} 거듭제곱은 실수가 아닙니다.",
+        "graph:overflow": "{op} 연산의 결과가 너무 커서 계산할 수 없습니다.",
+        "graph:not_differentiable": "{op} 연산은 이 값에서 유한한 미분값이 없습니다.",
+        "graph:empty": "(a*b + c)*d처럼 식을 입력하세요.",
+        "graph:too_long": "식은 최대 {limit}자까지 쓸 수 있습니다. 이 식은 {length}자입니다.",
+        "graph:too_deep": "식의 연산이 {limit}단계보다 깊게 중첩되어 있습니다.",
+        "graph:too_many_nodes": "식이 노드를 {limit}개보다 많이 만듭니다.",
+        "graph:syntax_error": "식의 {column}번째 글자 근처를 읽을 수 없습니다.",
+        "graph:unsupported_syntax": "식에는 {syntax}을(를) 쓸 수 없습니다.",
+        "graph:not_a_number": "{value}은(는) 숫자가 아닙니다.",
+        "graph:unsupported_operator": "{operator} 연산자는 쓸 수 없습니다. + - * / **를 쓰세요.",
+        "graph:caret_power": "거듭제곱은 x**2처럼 쓰세요. 파이썬에서 ^는 거듭제곱이 아닙니다.",
+        "graph:exponent_not_constant": "지수는 x**2처럼 숫자여야 합니다.",
+        "graph:unknown_function": "{name}(이)라는 함수는 없습니다. 다음 중 하나를 쓰세요: {choices}",
+        "graph:function_without_argument": "{name}에는 {name}(x)처럼 괄호 안에 인수가 필요합니다.",
+        "graph:wrong_argument_count": "{name}은(는) 인수를 하나만 받습니다. 받은 인수: {count}개",
+        "graph:unknown_variable": "{name}에 값이 없습니다. 값을 주세요.",
+        "graph:bad_name": "{name}은(는) 변수 이름이 될 수 없습니다. 영문자, 숫자, _만 써서 최대 {limit}자로, 영문자로 시작해야 합니다.",
+        "graph:reserved_name": "{name}은(는) 그래프의 노드나 함수의 이름입니다. 다른 이름을 쓰세요.",
+        "netstep:out_of_range": "{name}은(는) {low}부터 {high}까지의 정수여야 합니다. 입력: {value}",
+        "netstep:forward_first": "먼저 순전파를 실행하세요.",
+        "netstep:backward_first": "먼저 역전파를 실행하세요.",
+        "netstep:unknown_matrix": "{name}은(는) 다음 곱 중 하나가 아닙니다: {choices}",
+        "netstep:entry_out_of_range": "{name}의 형상은 ({shape})입니다. ({row}, {col}) 원소는 없습니다.",
+        "netstep:unknown_optimizer": "{name}(이)라는 옵티마이저는 없습니다. 다음 중에서 고르세요: {choices}",
+        "netstep:bad_optimizer_setting": "{optimizer}: {detail}",
     },
 }
 #: The quantities an error's ``{name}`` names, in Korean (the Korean edition's terms).
@@ -609,6 +752,7 @@ QUANTITIES = {
         "epochs": "에폭 수",
         "mini_batch_size": "배치 크기",
         "train_size": "훈련 데이터 수",
+        "batch_size": "배치 크기",
     },
 }
 
@@ -623,18 +767,27 @@ def text(key, **values):
     return template
 
 
+def _fields(obj):
+    """An object's (key, value) pairs: a dict (an answer read from JSON) or a JS object."""
+    if isinstance(obj, dict):
+        return list(obj.items())
+    keys = js.Object.keys(obj)
+    return [(keys[i], obj[keys[i]]) for i in range(keys.length)]
+
+
 def error_text(error):
-    """An error from pynet (``{code, params, message, words}``, see ``pynet.errors``) in the
-    current language: the page's sentence for its code, else pynet's English one."""
+    """An error from pynet (``{code, params, message, words}``, see ``pynet.errors``, with
+    ``table`` for a module that keeps codes of its own) in the current language: the page's
+    sentence for its code, else pynet's English one."""
     lang = current["lang"]
-    template = ERRORS.get(lang, {}).get(str(error.code))
+    fields = dict(_fields(error))
+    table = str(fields.get("table") or "")
+    code = str(fields["code"])
+    template = ERRORS.get(lang, {}).get(table + ":" + code if table else code)
     if template is None:
-        return str(error.message)
-    said = error.words
-    keys = js.Object.keys(said)
-    for i in range(keys.length):
-        key, value = keys[i], said[keys[i]]
-        if key == "name":
+        return str(fields["message"])
+    for key, value in _fields(fields["words"]):
+        if key == "name" and table != "graph":  # a graph's {name} is a variable's own
             value = QUANTITIES[lang].get(str(value), str(value))
         elif not isinstance(value, str):  # a nested error (a model file's config)
             value = error_text(value)

@@ -1,4 +1,4 @@
-"""The labs' results (main thread): each lab's charts, tables and graph, drawn from what the
+"""The labs' results (main thread): each lab's charts and tables, drawn from what the
 lab worker returns, and each lab's formula. ``labs_panel.py`` runs the labs."""
 
 import asyncio
@@ -6,14 +6,11 @@ import asyncio
 import charts
 import i18n
 import js
-from dom import find, fmt, listen
+from dom import find, listen
 from pyscript import document
 from pyscript.ffi import create_proxy, to_js
 
 TEX = {
-    "graph": r"\text{mul: } \frac{\partial L}{\partial x} = \frac{\partial L}{\partial z}\, y,\ "
-    r"\frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}\, x \qquad "
-    r"\text{add: } \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}",
     "gradcheck": r"\frac{\partial L}{\partial w} \approx \frac{L(w + h) - L(w - h)}{2h},\ h = 10^{-5} \qquad "
     r"\text{error} = \frac{\max |g_{\text{backprop}} - g_{\text{numeric}}|}{\max(|g_{\text{backprop}}|, |g_{\text{numeric}}|)}",
     "optimizers": r"f(x, y) = \tfrac{1}{20}x^2 + y^2 \qquad \text{SGD: } W \leftarrow W - \eta \tfrac{\partial L}{\partial W}"
@@ -90,62 +87,6 @@ class LabResults:
             self.charts[key].destroy()
         self.charts[key] = _line_chart(canvas, datasets, x_title, y_title, y_max, x_type)
         return self.charts[key]
-
-    def render_graph(self, r):
-        find("graph-total").setAttribute("data-value", str(r["price"]))
-        find("graph-total").textContent = fmt(r["price"], 2)
-        find("graph-dapple").setAttribute("data-value", str(r["dapple"]))
-        find("graph-dapple").textContent = fmt(r["dapple"], 2)
-        nodes = {
-            "apple": (60, 40),
-            "apple_num": (60, 110),
-            "orange": (60, 170),
-            "orange_num": (60, 240),
-            "mul_apple": (230, 75),
-            "mul_orange": (230, 205),
-            "add": (420, 140),
-            "tax": (420, 250),
-            "mul_tax": (600, 140),
-            "price": (760, 140),
-        }
-        edges = [
-            ("apple", "mul_apple", r["apple"], r["dapple"]),
-            ("apple_num", "mul_apple", r["apple_num"], r["dapple_num"]),
-            ("orange", "mul_orange", r["orange"], r["dorange"]),
-            ("orange_num", "mul_orange", r["orange_num"], r["dorange_num"]),
-            ("mul_apple", "add", r["apple_price"], r["dapple_price"]),
-            ("mul_orange", "add", r["orange_price"], r["dorange_price"]),
-            ("add", "mul_tax", r["all_price"], r["dall_price"]),
-            ("tax", "mul_tax", r["tax"], r["dtax"]),
-            ("mul_tax", "price", r["price"], r["dprice"]),
-        ]
-        parts = [
-            '<svg viewBox="0 0 820 290" role="img" aria-label="computational graph">',
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
-        ]
-        for a, b, forward, backward in edges:
-            (x1, y1), (x2, y2) = nodes[a], nodes[b]
-            mx, my = (
-                x1 + 0.4 * (x2 - x1),
-                y1 + 0.4 * (y2 - y1),
-            )  # nearer the source: converging edges stay apart
-            parts.append(
-                f'<line x1="{x1 + 28}" y1="{y1}" x2="{x2 - 26}" y2="{y2}" stroke="#555" marker-end="url(#arrow)"/>'
-            )
-            parts.append(f'<text x="{mx}" y="{my - 7}" class="fwd">{fmt(forward, 2)}</text>')
-            parts.append(f'<text x="{mx}" y="{my + 17}" class="bwd">{fmt(backward, 2)}</text>')
-        for name, (x, y) in nodes.items():
-            label = {"mul_apple": "×", "mul_orange": "×", "mul_tax": "×", "add": "+"}.get(name)
-            if label:
-                parts.append(
-                    f'<circle cx="{x}" cy="{y}" r="24" class="op"/><text x="{x}" y="{y + 7}" class="op-label">{label}</text>'
-                )
-            else:
-                parts.append(
-                    f'<text x="{x}" y="{y + 5}" class="leaf">{i18n.text("graph_" + name)}</text>'
-                )
-        parts.append("</svg>")
-        find("graph-svg").innerHTML = "".join(parts)
 
     def render_gradcheck(self, r):
         rows = []

@@ -2,11 +2,11 @@
 panels to it.
 
 Each panel owns its controls and its view (``draw_panel``, ``train_panel``, ``model_panel``,
-``inspector``, ``labs_panel``, ``exercises_panel``); the App holds what they share: the
-engine worker, the page's status line, the language and the URL. Data flows one way:
-controls → settings → engine → results → views. The main thread loads only MicroPython
-(half a megabyte), so the canvas works within a second while the worker is still loading
-Pyodide and numpy.
+``inspector``, ``graph_panel``, ``netstep_panel``, ``labs_panel``,
+``exercises_panel``); the App holds what they share: the engine worker, the page's status
+line, the language and the URL. Data flows one way: controls → settings → engine →
+results → views. The main thread loads only MicroPython (half a megabyte), so the canvas
+works within a second while the worker is still loading Pyodide and numpy.
 """
 
 import asyncio
@@ -17,9 +17,11 @@ import state
 from dom import find, on
 from draw_panel import DrawPanel
 from exercises_panel import ExercisesPanel
+from graph_panel import GraphPanel
 from inspector import InspectorPanel
 from labs_panel import LabsPanel
 from model_panel import ModelPanel
+from netstep_panel import NetStepPanel
 from pyscript import window
 from train_panel import TrainPanel
 from worker_link import WorkerDied, WorkerFailed, WorkerLink, answer
@@ -44,6 +46,8 @@ class App:
         self.model = ModelPanel(self)
         self.inspector = InspectorPanel(self)
         self.exercises = ExercisesPanel(self)
+        self.graph = GraphPanel(self)
+        self.netstep = NetStepPanel(self)
         self.labs = None  # last: its tabs write the URL through remember_settings
         on("lang", "change", lambda event: self.set_language(event.target.value))
         on("start-clean", "click", lambda event: self.spawn(self.start_clean()))
@@ -90,6 +94,7 @@ class App:
         engine.show_inspection = self.on_inspection
         booted = answer(await engine.boot(str(window.location.href)))
         self.train.fill_choices(booted.choices)
+        self.netstep.fill_optimizers(booted.choices)
         self.model.show(booted.model)
 
     def on_progress(self, p):
@@ -141,6 +146,8 @@ class App:
         if not self.draw.pad.empty:
             self.draw.on_drawing()
         self.labs.restore(pairs)
+        self.graph.start()
+        self.spawn(self.netstep.start())
         self.spawn(self.keep_offline())
 
     async def keep_offline(self):
@@ -193,6 +200,8 @@ class App:
         self.train.relabel()
         self.inspector.view.relabel()
         self.exercises.relabel()
+        self.graph.relabel()
+        self.netstep.relabel()
         name, key, values = self.status_args
         self.status(name, key, **values)
         for testid, (key, error, values) in list(self.messages.items()):

@@ -15,7 +15,7 @@ import numpy as np
 import site_data
 from pyscript import sync
 
-from pynet import experiments, graph, serialize
+from pynet import experiments, serialize
 from pynet.gradcheck import gradient_check
 from pynet.hyperopt import narrow_ranges, random_search
 from pynet.network import MultiLayerNet
@@ -56,14 +56,6 @@ def _seed(params: dict) -> int:
 
 
 # -- the labs ------------------------------------------------------------------------------
-def lab_graph(params: dict, data, control: Control) -> dict:
-    values = {
-        key: _number(params, key, 0, 1e9)
-        for key in ("apple", "apple_num", "orange", "orange_num", "tax")
-    }
-    return graph.buy_apple_orange(**values)
-
-
 def lab_gradcheck(params: dict, data, control: Control, model: bytes) -> dict:
     network32, _ = serialize.load_with_info(model)
     config = {**network32.config, "dtype": "float64"}
@@ -176,7 +168,6 @@ def lab_hyperparams(params: dict, data, control: Control) -> dict:
 
 
 LABS = {
-    "graph": lab_graph,
     "gradcheck": lab_gradcheck,
     "optimizer_paths": lab_optimizer_paths,
     "optimizer_mnist": lab_optimizer_mnist,
