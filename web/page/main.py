@@ -1,11 +1,12 @@
 """Backprop Lab's controller (main thread, MicroPython): it starts the engine and wires the
 panels to it.
 
-Each panel owns its controls and its view (``draw_panel``, ``train_panel``, ``model_panel``,
-``inspector``, ``labs_panel``); the App holds what they share: the engine worker, the
-page's status line, the language and the URL. Data flows one way: controls → settings →
-engine → results → views. The main thread loads only MicroPython (half a megabyte), so the
-canvas works within a second while the worker is still loading Pyodide and numpy.
+Each panel owns its controls and its view (``draw_panel``, ``train_panel``,
+``model_panel``, ``evaluation_view``, ``inspector``, ``labs_panel``); the App holds what
+they share: the engine worker, the page's status line, the language and the URL. Data
+flows one way: controls → settings → engine → results → views. The main thread loads only
+MicroPython (half a megabyte), so the canvas works within a second while the worker is
+still loading Pyodide and numpy.
 """
 
 import asyncio
@@ -15,6 +16,7 @@ import js
 import state
 from dom import find, on
 from draw_panel import DrawPanel
+from evaluation_view import EvaluationPanel
 from inspector import InspectorPanel
 from labs_panel import LabsPanel
 from model_panel import ModelPanel
@@ -34,6 +36,7 @@ class App:
         self.draw = DrawPanel(self)
         self.train = TrainPanel(self)
         self.model = ModelPanel(self)
+        self.evaluation = EvaluationPanel(self)
         self.inspector = InspectorPanel(self)
         self.labs = None  # last: its tabs write the URL through remember_settings
         on("lang", "change", lambda event: self.set_language(event.target.value))
@@ -101,7 +104,9 @@ class App:
         self.train.set_busy(False)
 
     async def model_changed(self):
-        """A new model is in use: guess the drawing again and refresh the inspector."""
+        """A new model is in use: guess the drawing again and refresh the inspector (the
+        last test-set evaluation described the old model)."""
+        self.evaluation.clear()
         self.draw.on_drawing()
         await self.inspector.refresh()
 
@@ -158,6 +163,7 @@ class App:
         find("lang").value = i18n.current["lang"]
         window.localStorage.setItem(LANG_KEY, i18n.current["lang"])
         self.train.relabel()
+        self.evaluation.relabel()
         self.inspector.view.relabel()
         name, key, values = self.status_args
         self.status(name, key, **values)
