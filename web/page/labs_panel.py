@@ -58,12 +58,22 @@ class LabsPanel:
         inputs = document.querySelectorAll(".lab [data-param]")
         for i in range(inputs.length):
             listen(inputs[i], "change", self.app.remember_settings)
+        listen(self.init_field("weight"), "change", self.init_fields_changed)
         self.show("graph")
+        self.init_fields_changed()
 
     async def connect(self, worker):
         worker.lab_progress = self.on_progress
 
     # -- tabs, settings, URL ---------------------------------------------------------------
+    @staticmethod
+    def init_field(name):
+        return document.querySelector(f'[data-lab="init"] [data-param="{name}"]')
+
+    def init_fields_changed(self, event=None):
+        """The book's four weight inits bring their own activations: the menu rests then."""
+        self.init_field("activation").disabled = self.init_field("weight").value == "book"
+
     def article(self, name):
         return find(f"lab-{name}")
 
@@ -90,6 +100,7 @@ class LabsPanel:
                 node.value = _default(node)
             elif node.hasAttribute(attribute):
                 node.value = node.getAttribute(attribute)
+        self.init_fields_changed()
         self.app.remember_settings()
 
     def fragment_pairs(self):
@@ -112,6 +123,7 @@ class LabsPanel:
             key = node.getAttribute("data-param")
             if key in pairs:
                 node.value = pairs[key]
+        self.init_fields_changed()
         self.article(name).scrollIntoView()
         if name in RUNS:
             self.app.spawn(self.run(name))

@@ -2,7 +2,7 @@
 panels to it.
 
 Each panel owns its controls and its view (``draw_panel``, ``train_panel``, ``model_panel``,
-``inspector``, ``graph_panel``, ``netstep_panel``, ``labs_panel``,
+``evaluation_view``, ``inspector``, ``graph_panel``, ``netstep_panel``, ``labs_panel``,
 ``exercises_panel``); the App holds what they share: the engine worker, the page's status
 line, the language and the URL. Data flows one way: controls → settings → engine →
 results → views. The main thread loads only MicroPython (half a megabyte), so the canvas
@@ -16,6 +16,7 @@ import js
 import state
 from dom import find, on
 from draw_panel import DrawPanel
+from evaluation_view import EvaluationPanel
 from exercises_panel import ExercisesPanel
 from graph_panel import GraphPanel
 from inspector import InspectorPanel
@@ -44,6 +45,7 @@ class App:
         self.draw = DrawPanel(self)
         self.train = TrainPanel(self)
         self.model = ModelPanel(self)
+        self.evaluation = EvaluationPanel(self)
         self.inspector = InspectorPanel(self)
         self.exercises = ExercisesPanel(self)
         self.graph = GraphPanel(self)
@@ -118,7 +120,9 @@ class App:
         self.train.set_busy(False)
 
     async def model_changed(self):
-        """A new model is in use: guess the drawing again and refresh the inspector."""
+        """A new model is in use: guess the drawing again and refresh the inspector (the
+        last test-set evaluation described the old model)."""
+        self.evaluation.clear()
         self.draw.on_drawing()
         await self.inspector.refresh()
 
@@ -198,6 +202,7 @@ class App:
         find("lang").value = i18n.current["lang"]
         window.localStorage.setItem(LANG_KEY, i18n.current["lang"])
         self.train.relabel()
+        self.evaluation.relabel()
         self.inspector.view.relabel()
         self.exercises.relabel()
         self.graph.relabel()

@@ -25,6 +25,7 @@ class ModelPanel:
             text += " · " + i18n.text("model_accuracy", acc=fmt(model.test_accuracy, 4))
         find("model-info").textContent = text
         find("model-info").setAttribute("data-source", str(model.source))
+        find("model-info").setAttribute("data-test-accuracy", str(model.test_accuracy or ""))
         if model.message:
             find("model-message").textContent = str(model.message)
 
