@@ -55,3 +55,11 @@ def test_a_start_that_cannot_finish_says_why_and_offers_to_start_clean(context, 
     page.evaluate("localStorage.setItem('backprop-lab-lang', 'en')")
     page.click(sel("start-clean"))
     page.wait_for_function("localStorage.length === 0", timeout=15_000)
+
+
+def test_a_malformed_link_is_read_as_far_as_it_can_be_and_the_page_gets_ready(context, site_url):
+    page = context.new_page()
+    page.goto(f"{site_url}#epochs=5&x=%E0%A4%A")
+    wait_ready(page)
+    assert page.input_value(sel("epochs")) == "5"
+    assert "could not be read" in page.inner_text(sel("train-message"))

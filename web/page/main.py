@@ -141,7 +141,9 @@ class App:
             return
         finally:
             ticker.cancel()
-        pairs = state.parse_fragment(window.location.hash)
+        pairs, skipped = state.parse_fragment(window.location.hash)
+        if skipped:
+            self.message("train-message", "link_ignored", parts=", ".join(skipped))
         self.train.apply_settings(state.from_fragment(pairs))
         find("app-status").setAttribute("data-ready-ms", str(int(js.performance.now())))
         self.ready = True

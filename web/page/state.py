@@ -26,13 +26,18 @@ DEFAULTS = {
 
 
 def parse_fragment(fragment):
-    """Every ``key=value`` pair of a URL fragment, decoded."""
-    pairs = {}
+    """Every ``key=value`` pair of a URL fragment, decoded, and the parts that could not be
+    (a malformed escape such as ``%E0%A4%A``): a bad link is read as far as it can be, never
+    fatal."""
+    pairs, skipped = {}, []
     for part in str(fragment).lstrip("#").split("&"):
         if "=" in part:
             key, value = part.split("=", 1)
-            pairs[str(js.decodeURIComponent(key))] = str(js.decodeURIComponent(value))
-    return pairs
+            try:
+                pairs[str(js.decodeURIComponent(key))] = str(js.decodeURIComponent(value))
+            except Exception:  # JavaScript's URIError
+                skipped.append(part[:40])
+    return pairs, skipped
 
 
 def from_fragment(pairs):
