@@ -9,7 +9,7 @@ message, what it printed) goes in as text, never as markup.
 
 import i18n
 from dom import find, fmt
-from labs_view import _line_chart, _series  # the labs' line charts, shared
+from lab_charts import line_chart, series  # the labs' line charts, shared
 from pyscript import document
 from pyscript.ffi import create_proxy
 
@@ -201,7 +201,7 @@ class UseView:
     def chart(self, key, canvas, datasets, x_title, y_title):
         if key in self.charts:
             self.charts[key].destroy()
-        self.charts[key] = _line_chart(canvas, datasets, x_title, y_title)
+        self.charts[key] = line_chart(canvas, datasets, x_title, y_title)
         return self.charts[key]
 
     def show(self, r):
@@ -234,14 +234,14 @@ class UseView:
             "loss",
             find("exercise-use-chart"),
             [  # the first dataset is drawn on top: yours, dashed, over pynet's wide line
-                _series(
+                series(
                     i18n.text("ex_yours"),
                     YOURS,
                     list(range(1, len(student["losses"]) + 1)),
                     student["losses"],
                     borderDash=[6, 4],
                 ),
-                _series(i18n.text("ex_pynets"), PYNETS, steps, pynet["losses"], borderWidth=6),
+                series(i18n.text("ex_pynets"), PYNETS, steps, pynet["losses"], borderWidth=6),
             ],
             i18n.text("ex_step"),
             i18n.text("loss"),
@@ -255,10 +255,10 @@ class UseView:
             return
         student, pynet = valley["student"], valley["pynet"]
         datasets = [
-            _series("", "#ccc", c["x"], c["y"], pointRadius=0, borderWidth=1)
+            series("", "#ccc", c["x"], c["y"], pointRadius=0, borderWidth=1)
             for c in valley["contours"]
         ]
-        yours = _series(
+        yours = series(
             i18n.text("ex_yours"),
             YOURS,
             student["x"],
@@ -267,7 +267,7 @@ class UseView:
             showLine=True,
             borderDash=[6, 4],
         )
-        pynets = _series(
+        pynets = series(
             i18n.text("ex_pynets"),
             PYNETS,
             pynet["x"],
