@@ -1,9 +1,9 @@
 """The core user paths that every engine must pass on every host (test_engines.py).
 
-A student opens the page and it becomes ready; draws a "1" and the page guesses 1; runs the
-graph lab to its end; trains one small epoch to the end; reloads and finds the trained model
-kept; starts a bigger run and stops it. One browser session walks all of them in that order,
-each path against its own time limit, so a hang costs that limit and no more.
+A student opens the page and it becomes ready; draws a "1" and the page guesses 1; steps
+the graph lab back to its inputs; trains one small epoch to the end; reloads and finds the
+trained model kept; starts a bigger run and stops it. One browser session walks all of them
+in that order, each path against its own time limit, so a hang costs that limit and no more.
 
 ``run_paths`` walks them through a ``Page`` (the Chromium and WebKit drivers here);
 ``firefox_paths.mjs`` walks the same ``SPEC`` in Node.js (puppeteer-core), so the two stay
@@ -42,6 +42,8 @@ SPEC = {
     #: What the graph lab computes for the book's shopping example (figure 5-16).
     "graph_total": 715.0000000000001,
     "graph_dapple": 2.2,
+    #: Step backward presses: one per operation node (four in the shopping graph), with room.
+    "graph_steps_at_most": 20,
 }
 
 
@@ -151,18 +153,21 @@ def draw_1(page: Page) -> None:
 
 
 def graph_lab(page: Page) -> None:
+    """The graph stepper: the book's shopping graph drawn on opening, then stepped backward
+    to its inputs (each press answered by the engine worker)."""
     page.click('[data-lab-tab="graph"]')
-    page.click(sel("lab-graph-run"))
-    done = f'{sel("lab-graph")}[data-done="true"]'
-    wait(page, present(done), SPEC["timeouts"]["graph-lab"], "the graph lab done")
-    status = page.evaluate(f"document.querySelector('{sel('lab-status')}').textContent")
-    total = float(attr(page, sel("graph-total"), "data-value") or "nan")
-    dapple = float(attr(page, sel("graph-dapple"), "data-value") or "nan")
-    if not status.startswith("Done") or (total, dapple) != (
-        SPEC["graph_total"],
-        SPEC["graph_dapple"],
-    ):
-        raise PathFailed(f"lab status {status!r}, total {total}, dL/dapple {dapple}")
+    drawn = present(f'{sel("graph-svg")}[data-ready="true"]')
+    wait(page, drawn, SPEC["timeouts"]["graph-lab"], "the graph drawn")
+    step_back = f"document.querySelector('{sel('graph-step-back')}')"
+    for _ in range(SPEC["graph_steps_at_most"]):
+        if page.evaluate(f"{step_back}.disabled"):
+            break
+        page.click(sel("graph-step-back"))
+    wait(page, present(f"{sel('graph-input-apple')}[data-grad]"), 30, "dL/dapple")
+    total = float(attr(page, sel("graph-node-n8"), "data-value") or "nan")
+    dapple = float(attr(page, sel("graph-input-apple"), "data-grad") or "nan")
+    if total != SPEC["graph_total"] or abs(dapple - SPEC["graph_dapple"]) > 1e-9:
+        raise PathFailed(f"total {total}, dL/dapple {dapple}")
 
 
 def train(page: Page) -> None:

@@ -107,14 +107,17 @@ const steps = {
   },
   async "graph-lab"(page) {
     await page.click('[data-lab-tab="graph"]');
-    await page.click(sel("lab-graph-run"));
-    const done = `${sel("lab-graph")}[data-done="true"]`;
-    await wait(page, present(done), spec.timeouts["graph-lab"], "the graph lab done");
-    const status = await page.$eval(sel("lab-status"), (n) => n.textContent);
-    const total = Number(await attr(page, sel("graph-total"), "data-value"));
-    const dapple = Number(await attr(page, sel("graph-dapple"), "data-value"));
-    if (!status.startsWith("Done") || total !== spec.graph_total || dapple !== spec.graph_dapple) {
-      throw new PathFailed(`lab status '${status}', total ${total}, dL/dapple ${dapple}`);
+    const drawn = present(`${sel("graph-svg")}[data-ready="true"]`);
+    await wait(page, drawn, spec.timeouts["graph-lab"], "the graph drawn");
+    for (let i = 0; i < spec.graph_steps_at_most; i++) {
+      if (await page.$eval(sel("graph-step-back"), (n) => n.disabled)) break;
+      await page.click(sel("graph-step-back"));
+    }
+    await wait(page, present(`${sel("graph-input-apple")}[data-grad]`), 30, "dL/dapple");
+    const total = Number(await attr(page, sel("graph-node-n8"), "data-value"));
+    const dapple = Number(await attr(page, sel("graph-input-apple"), "data-grad"));
+    if (total !== spec.graph_total || Math.abs(dapple - spec.graph_dapple) > 1e-9) {
+      throw new PathFailed(`total ${total}, dL/dapple ${dapple}`);
     }
   },
   async train(page) {
