@@ -34,10 +34,31 @@ def parse_fragment(fragment):
         if "=" in part:
             key, value = part.split("=", 1)
             try:
-                pairs[str(js.decodeURIComponent(key))] = str(js.decodeURIComponent(value))
-            except Exception:  # JavaScript's URIError
+                pairs[decode(key)] = decode(value)
+            except ValueError:
                 skipped.append(part[:40])
     return pairs, skipped
+
+
+def decode(text):
+    """``decodeURIComponent`` in Python: ``%XX`` escapes as UTF-8, ValueError when malformed
+    (MicroPython cannot catch the URIError JavaScript's own throws: the page never started)."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        if text[i] == "%":
+            digits = text[i + 1 : i + 3]
+            if len(digits) != 2:
+                raise ValueError(text)
+            out.append(int(digits, 16))
+            i += 3
+        else:
+            out.extend(text[i].encode())
+            i += 1
+    try:
+        return bytes(out).decode()
+    except UnicodeError:
+        raise ValueError(text) from None
 
 
 def from_fragment(pairs):
