@@ -47,18 +47,25 @@ class ChartSet:
         self.charts = {}
 
     def put(self, key, chart):
-        if key in self.charts:
-            self.charts[key].destroy()
+        self.forget(key)
         self.charts[key] = chart
         return chart
 
+    def forget(self, key):
+        """Destroy the chart under ``key``, if any: Chart.js refuses a second chart on a
+        canvas whose first one still lives."""
+        chart = self.charts.pop(key, None)
+        if chart is not None:
+            chart.destroy()
+
     def line(self, key, canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
+        self.forget(key)  # before drawing: the canvas may be the old chart's own
         return self.put(key, line_chart(canvas, datasets, x_title, y_title, y_max, x_type))
 
     def drop(self, prefix):
         """Destroy every chart whose key starts with ``prefix`` (its canvases are going)."""
         for key in [k for k in self.charts if k.startswith(prefix)]:
-            self.charts.pop(key).destroy()
+            self.forget(key)
 
 
 def compact(chart, epochs):

@@ -51,13 +51,13 @@ def _with_images(result: dict) -> dict:
 
 
 class Engine:
-    """The current model, the data (fetched on first need) and the last drawing's pass
-    through the network (its trace, kept so the inspector shows it without recomputing)."""
+    """The current model, the data (fetched on first need) and the last drawing (the
+    inspector traces it through whichever model is in use when it asks)."""
 
     def __init__(self) -> None:
         self.network: MultiLayerNet | None = None
         self.info: dict = {}
-        self.digit_trace: dict | None = None
+        self.digit: np.ndarray | None = None  # the last drawing, as the network reads it
         self.mnist: dict | None = None
         #: The run in progress and the network it trains (what a drawing meets meanwhile).
         self.trainer: Trainer | None = None
@@ -109,10 +109,11 @@ class Engine:
         try:
             digit = to_mnist(image)
         except EmptyDrawingError:
-            self.digit_trace = None
+            self.digit = None
             return {"empty": True}
+        self.digit = digit
         explained = evaluation.explained(network, digit)
-        self.digit_trace = explained.pop("trace")
+        del explained["trace"]
         return _with_images(explained)
 
     def inspection(self, network: MultiLayerNet, source: str, step: int | None = None) -> dict:
@@ -120,9 +121,10 @@ class Engine:
         hidden layers' activations and gradients on shared axes, and the first layer's W and
         dW as 28×28 tiles; ``step`` is the training step it shows, during a run."""
         if source == "digit":
-            if self.digit_trace is None:
+            if self.digit is None:
                 return {"empty": True}
-            trace = self.digit_trace  # made by the last prediction, for its guessed class
+            # traced again: the model may have changed since the drawing was guessed
+            trace = inspection.explain(network, self.digit)["trace"]
         else:
             x, t = self.mnist["x_test"][:INSPECT_BATCH], self.mnist["t_test"][:INSPECT_BATCH]
             trace = network.backward_trace(x, t)
