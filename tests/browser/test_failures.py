@@ -54,6 +54,35 @@ def test_a_start_that_cannot_finish_says_why_and_offers_to_start_clean(context, 
     assert "not an .npz model file" in page.inner_text(sel("app-status"))
     assert page.is_visible(sel("start-clean"))
 
+    context.unroute("**/models/default.npz")  # the host is mended: Start clean gets going
+    page.click(sel("start-clean"))
+    wait_ready(page)
+    assert page.get_attribute(sel("model-info"), "data-source") == "default"
+
+
+def test_a_start_that_stalls_shows_its_megabytes_and_is_made_again(context, site_url):
+    """The snapshot's first request never answers (a dropped connection): the loading view
+    shows what has arrived, and after 30 s with nothing more the engine starts again."""
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # never answered
+
+    context.route("**/pyodide/snapshot.bin", hold_the_first)
+    context.expected_console.append("received nothing for 30 s")
+    page = context.new_page()
+    page.goto(site_url)
+    page.wait_for_function(
+        f"/[0-9.]+ of [0-9.]+ MB/.test(document.querySelector('{sel('app-status')}').textContent)"
+    )
+    wait_ready(page)
+    assert len(held) == 1
+    draw(page, ONE)
+    wait_label(page, "1")
+
 
 def test_a_malformed_link_is_read_as_far_as_it_can_be_and_the_page_gets_ready(context, site_url):
     page = context.new_page()

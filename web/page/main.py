@@ -21,11 +21,12 @@ from exercises_panel import ExercisesPanel
 from graph_panel import GraphPanel
 from inspector import InspectorPanel
 from labs_panel import LabsPanel
+from loading import StartProgress
 from model_panel import ModelPanel
 from netstep_panel import NetStepPanel
 from pyscript import window
 from train_panel import TrainPanel
-from worker_link import WorkerDied, WorkerFailed, WorkerLink, answer
+from worker_link import START_STALL, WorkerDied, WorkerFailed, WorkerLink, WorkerStalled, answer
 
 LANG_KEY = "backprop-lab-lang"
 #: Seconds after ready the offline copy waits for the first guess, so its 70 MB never
@@ -41,7 +42,10 @@ class App:
         self.ready = False
         self.status_args = ("loading", "status_loading", {"seconds": 0})
         self.messages = {}
-        self.engine = WorkerLink("engine", "./worker/engine_worker.py", self.connect_engine)
+        self.loading = StartProgress()
+        self.engine = WorkerLink(
+            "engine", "./worker/engine_worker.py", self.connect_engine, self.loading
+        )
         self.draw = DrawPanel(self)
         self.train = TrainPanel(self)
         self.model = ModelPanel(self)
@@ -113,7 +117,11 @@ class App:
         self.ready = False
         self.status("loading", "engine_restarting")
         self.train.set_busy(False)
-        await self.engine.start()
+        try:
+            await self.engine.start()
+        except WorkerStalled:
+            self.stalled()
+            return
         self.ready = True
         self.status("ready", "status_ready")
         self.message("model-message", "engine_restarted")
@@ -135,6 +143,9 @@ class App:
         ticker = asyncio.create_task(self.loading_clock())
         try:
             await self.engine.start()
+        except WorkerStalled:  # the connection, most likely
+            self.stalled()
+            return
         except Exception as exc:  # what the browser saved may be what stops the start
             self.status("error", "status_stuck", message=str(exc))
             find("start-clean").hidden = False
@@ -177,12 +188,24 @@ class App:
         node.setAttribute("data-state", "ready")
         node.hidden = False
 
+    def stalled(self):
+        self.status("error", "status_stalled", seconds=START_STALL)
+        find("start-clean").hidden = False
+
     async def loading_clock(self):
+        """The loading view: what is loading, MB of MB, and the seconds so far."""
         start = js.performance.now()
         while True:
             seconds = int((js.performance.now() - start) / 1000)
-            if self.status_args[1] == "status_loading":
-                self.status("loading", "status_loading", seconds=seconds)
+            if self.status_args[1] in ("status_loading", "status_loading_mb"):
+                values = self.loading.values()
+                if values is None:
+                    self.status("loading", "status_loading", seconds=seconds)
+                else:
+                    part = i18n.text(self.loading.part())
+                    self.status(
+                        "loading", "status_loading_mb", part=part, seconds=seconds, **values
+                    )
             if seconds >= STUCK_AFTER:
                 find("start-clean").hidden = False
             await asyncio.sleep(1)
