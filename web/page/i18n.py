@@ -161,6 +161,8 @@ STRINGS = {
         "hp_trials": "trials",
         "hp_narrow": "Narrow the ranges",
         "hp_val_acc": "validation acc.",
+        # the first guess, made on the page before the Python engine is ready
+        "guess_quick_note": "A first guess, computed right here on the page with the default model. The Python engine is still loading: it will guess again and show dL/dx.",
     },
     "ko": {
         "title": "역전파 실험실",
@@ -313,6 +315,8 @@ STRINGS = {
         "hp_trials": "시도 횟수",
         "hp_narrow": "범위 좁히기",
         "hp_val_acc": "검증 정확도",
+        # the first guess, made on the page before the Python engine is ready
+        "guess_quick_note": "기본 모델로 이 페이지에서 바로 계산한 첫 추측입니다. 파이썬 엔진을 아직 불러오는 중이며, 준비되면 다시 추측하고 dL/dx도 보여 줍니다.",
     },
 }
 
