@@ -98,7 +98,7 @@ def _average(values, plan):
     return out
 
 
-def _ink_of(data, width, height):
+def _ink_of(data, width):
     """The function ``pynet.preprocess._ink`` applies to each pixel of this RGBA image
     (packed as a little-endian uint32): 0..255 values (or 0..1 when no byte is above 1) over
     white paper, to gray by luma, inverted when the border is mostly light."""
@@ -208,7 +208,7 @@ def to_mnist(data, width, height, out):
     out["image"] = None
     if width == 0 or height == 0:
         return
-    inks = _Inks(_ink_of(data, width, height))
+    inks = _Inks(_ink_of(data, width))
     yield
     rows = []
     stride = 4 * width
