@@ -77,6 +77,7 @@ class DrawPanel:
                 if self.pad.empty:
                     self.show_empty()
                 elif self.app.ready:
+                    self.quick = None  # the engine guesses from now on: free 80k weights
                     canvas = self.pad.canvas
                     self.show_prediction(
                         await self.app.engine.call(
@@ -101,9 +102,10 @@ class DrawPanel:
         except Exception as exc:  # the engine will guess; only sooner is lost
             js.console.warn(f"Backprop Lab: no quick guess ({exc})")
             return
-        self.quick = model
-        if not self.pad.empty:
-            self.on_drawing()
+        if not self.app.ready:  # (on a later visit the engine may have come first)
+            self.quick = model
+            if not self.pad.empty:
+                self.on_drawing()
 
     async def guess_quickly(self):
         canvas = self.pad.canvas
