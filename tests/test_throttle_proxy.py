@@ -52,6 +52,11 @@ class Sender:
             conn.sendall(self.payload)
 
 
+def takes(seconds, expected):
+    """Never sooner than the link allows, and not much later (a busy machine is slower)."""
+    return expected * 0.97 <= seconds <= expected * 1.4
+
+
 def fetch(port):
     """Send a request, read the answer to its end: (bytes read, seconds)."""
     started = time.perf_counter()
@@ -77,7 +82,7 @@ def test_the_proxy_delivers_a_download_at_its_cap(link_8mbit):
     got, seconds = fetch(link_8mbit.port)
     assert got == 400_000
     # 0.4 s on the wire, plus a round trip to connect and one for the request and answer.
-    assert seconds == pytest.approx(0.4 + 0.08, rel=0.25)
+    assert takes(seconds, 0.4 + 0.08)
     assert link_8mbit.down.bytes_by(time.time()) == 400_000
 
 
@@ -86,13 +91,16 @@ def test_connections_share_the_cap(link_8mbit):
     threads = [
         threading.Thread(target=lambda: results.append(fetch(link_8mbit.port))) for _ in range(2)
     ]
+    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    both = time.perf_counter() - started
     assert [got for got, _ in results] == [400_000, 400_000]
-    # Together they take the time of 800 KB, and each gets about half the link until then.
-    assert max(seconds for _, seconds in results) == pytest.approx(0.8 + 0.08, rel=0.25)
+    # Together they take the time of 800 KB, and each gets about half the link meanwhile
+    # (alone, 400 KB take 0.48 s).
+    assert takes(both, 0.8 + 0.08)
     assert min(seconds for _, seconds in results) > 0.6
 
 
@@ -105,4 +113,4 @@ def test_a_small_answer_costs_two_round_trips():
         proxy.stop()
         sender.socket.close()
     assert got == 10
-    assert seconds == pytest.approx(0.2, abs=0.05)
+    assert takes(seconds, 0.2)
