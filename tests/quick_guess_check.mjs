@@ -18,8 +18,7 @@ mp.runPython(`
 import json, sys
 sys.path.append("/")
 import quick_guess
-model = quick_guess.QuickModel()
-quick_guess.run(model.read(open("/model.f32", "rb").read()))
+model = quick_guess.QuickModel(open("/model.f32", "rb").read())
 results = []
 for i in range(${drawings.length}):
     guess = quick_guess.Guess(model, open("/%d.rgba" % i, "rb").read(), 280, 280)

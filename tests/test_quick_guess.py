@@ -80,13 +80,7 @@ def network():
 def model(network, tmp_path_factory):
     path = tmp_path_factory.mktemp("quick") / "default.f32"
     write_quick_model(DEFAULT_MODEL, path)
-    return read(path.read_bytes())
-
-
-def read(data):
-    model = quick_guess.QuickModel()
-    quick_guess.run(model.read(data))
-    return model
+    return quick_guess.QuickModel(path.read_bytes())
 
 
 def quick(model, image):
@@ -178,7 +172,7 @@ def test_the_model_file_holds_the_networks_float32_arrays_exactly(model, network
         assert np.array_equal(np.array(rows, dtype=np.float32), network.params[f"W{idx}"])
         assert np.array_equal(np.array(b, dtype=np.float32), network.params[f"b{idx}"])
     built = ROOT / "dist" / "models" / "default.f32"
-    assert read(built.read_bytes()).layers == model.layers
+    assert quick_guess.QuickModel(built.read_bytes()).layers == model.layers
 
 
 def test_any_depth_and_activation_is_read_alike(tmp_path):
@@ -186,7 +180,7 @@ def test_any_depth_and_activation_is_read_alike(tmp_path):
         network = MultiLayerNet(784, [40, 20], 10, activation=activation, seed=3)
         serialize.save(network, tmp_path / "m.npz")
         write_quick_model(tmp_path / "m.npz", tmp_path / "m.f32")
-        model = read((tmp_path / "m.f32").read_bytes())
+        model = quick_guess.QuickModel((tmp_path / "m.f32").read_bytes())
         rng = np.random.default_rng(5)
         for _ in range(10):
             assert_same_guess(model, network, render(random_drawing(rng), 280, 280, 10))
@@ -195,7 +189,7 @@ def test_any_depth_and_activation_is_read_alike(tmp_path):
 def test_a_model_file_of_the_wrong_size_is_refused(model, tmp_path):
     write_quick_model(DEFAULT_MODEL, tmp_path / "m.f32")
     with pytest.raises(ValueError, match="size"):
-        read((tmp_path / "m.f32").read_bytes()[:-4])
+        quick_guess.QuickModel((tmp_path / "m.f32").read_bytes()[:-4])
 
 
 def test_micropython_itself_guesses_as_pynet(network, tmp_path):

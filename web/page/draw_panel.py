@@ -97,8 +97,9 @@ class DrawPanel:
             response = await js.fetch(QUICK_MODEL)
             if not response.ok:
                 raise OSError(f"{QUICK_MODEL} answered {response.status}")
-            model = quick_guess.QuickModel()
-            await in_slices(model.read(bytes_of(js.Uint8Array.new(await response.arrayBuffer()))))
+            model = quick_guess.QuickModel(
+                bytes_of(js.Uint8Array.new(await response.arrayBuffer()))
+            )
         except Exception as exc:  # the engine will guess; only sooner is lost
             js.console.warn(f"Backprop Lab: no quick guess ({exc})")
             return

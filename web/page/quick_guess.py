@@ -32,37 +32,27 @@ ACTIVATIONS = {
 
 
 class QuickModel:
-    """A network of Affine layers with one activation between them, as the build writes it
-    (models/default.f32, sitebuild/model.py ``write_quick_model``): a little-endian uint32
-    header length, a JSON header (``activation``, ``layers``: each ``[inputs, outputs]``),
-    then every layer's W (row by row) and b as little-endian float32. ``read`` fills it."""
+    """A network of Affine layers with one activation between them, from the file the build
+    writes (models/default.f32, sitebuild/model.py ``write_quick_model``): a little-endian
+    uint32 header length, a JSON header (``activation``, ``layers``: each ``[inputs,
+    outputs]``), then every layer's W (row by row) and b as little-endian float32."""
 
-    def __init__(self):
-        self.info = {}
-        self.activation = None
-        self.layers = []  # (rows of W as lists, b) per layer
-
-    def read(self, data):
-        """Take the weights from the file's bytes, a slice at a time (a generator)."""
+    def __init__(self, data):
         (length,) = struct.unpack("<I", data[:4])
-        info = json.loads(data[4 : 4 + length].decode())
-        if info["activation"] not in ACTIVATIONS:
-            raise ValueError("no quick guess for activation " + str(info["activation"]))
+        self.info = json.loads(data[4 : 4 + length].decode())
+        if self.info["activation"] not in ACTIVATIONS:
+            raise ValueError("no quick guess for activation " + str(self.info["activation"]))
+        self.activation = ACTIVATIONS[self.info["activation"]]
         values = array.array("f", data[4 + length :])  # the byte order of wasm and x86: little
-        if len(values) != sum(n_in * n_out + n_out for n_in, n_out in info["layers"]):
+        if len(values) != sum(n_in * n_out + n_out for n_in, n_out in self.info["layers"]):
             raise ValueError("the model file's size does not match its header")
-        layers, at = [], 0
-        for n_in, n_out in info["layers"]:
-            rows = []
-            for i in range(n_in):
-                rows.append(list(values[at : at + n_out]))
-                at += n_out
-                if i % 64 == 63:
-                    yield
-            layers.append((rows, list(values[at : at + n_out])))
+        # W's rows stay float32 arrays: a few hundred objects, not 80k floats to collect.
+        self.layers, at = [], 0
+        for n_in, n_out in self.info["layers"]:
+            rows = [values[at + i * n_out : at + (i + 1) * n_out] for i in range(n_in)]
+            at += n_in * n_out
+            self.layers.append((rows, list(values[at : at + n_out])))
             at += n_out
-        self.info, self.activation = info, ACTIVATIONS[info["activation"]]
-        self.layers = layers
 
 
 def _plan(n_in, n_out):
@@ -291,8 +281,8 @@ class Guess:
 
 
 def run(steps):
-    """Do all the work of ``steps`` (``QuickModel.read``, ``Guess.steps``) at once: the
-    tests' way (the page gives the browser a turn between slices)."""
+    """Do all the work of ``steps`` (``Guess.steps()``) at once: the tests' way (the page
+    gives the browser a turn between slices)."""
     for _ in steps:
         pass
 
