@@ -27,7 +27,7 @@ SLICE_MS = 8
 QUICK_MODEL = "./models/default.f32"
 
 
-async def in_slices(steps, stale=None):
+async def in_slices(steps, stale):
     """Run ``steps`` (a generator that yields between slices of work), giving the browser a
     turn every ``SLICE_MS``. Returns the milliseconds of work and the longest stretch
     without a turn, or None as soon as ``stale()`` says the work is no longer wanted."""
@@ -38,7 +38,7 @@ async def in_slices(steps, stale=None):
         if now - started > SLICE_MS:
             busy, longest = busy + now - started, max(longest, now - started)
             await next_turn()
-            if stale is not None and stale():
+            if stale():
                 return None
             started = js.performance.now()
     now = js.performance.now()
