@@ -139,6 +139,7 @@ NAMES = {
     "beta2": "beta2",
     "epochs": "epochs",
     "mini_batch_size": "batch size",
+    "batch_size": "batch size",
     "train_size": "training samples",
 }
 
@@ -184,13 +185,15 @@ def render(code: str, params: dict, table: dict | None = None) -> str:
     return template.format(**fields)
 
 
-def words(code: str, params: dict) -> dict:
+def words(code: str, params: dict, table: dict | None = None) -> dict:
     """Each param of ``code`` as its sentence shows it, in any language: the template's
     conversion and format spec applied (``{value!r}``, ``{low:,}``), lists joined, a nested
-    error as its own ``to_dict``-like dict; ``name`` stays the quantity's identifier."""
+    error as its own ``to_dict``-like dict; ``name`` stays the quantity's identifier.
+    ``table`` is the error class's own ``MESSAGES`` (a code means what its table says)."""
+    template = (table or MESSAGES).get(code, "")
     specs = {
         field: (conversion, spec)
-        for _, field, spec, conversion in string.Formatter().parse(MESSAGES.get(code, ""))
+        for _, field, spec, conversion in string.Formatter().parse(template)
         if field
     }
     said = {}
@@ -232,10 +235,11 @@ class PynetError(ValueError):
         return {"code": self.code, "params": self.params, "message": str(self)}
 
 
-def for_page(error: dict) -> dict:
+def for_page(error: dict, table: dict | None = None) -> dict:
     """An error's ``to_dict`` with its ``words``: what the page needs to say it in any
-    language."""
-    return {**error, "words": words(error["code"], error["params"])}
+    language. ``table`` is the class's own ``MESSAGES``, for an error of a module that keeps
+    its own codes (``for_page(exc.to_dict(), type(exc).MESSAGES)``)."""
+    return {**error, "words": words(error["code"], error["params"], table)}
 
 
 # -- checks every module shares: each returns the value as a plain Python number ------------

@@ -26,11 +26,13 @@ seed
     is Σ seed ⊙ output.
 step
     One operation node, in reverse topological order: ``{"node": id, "op", "label",
-    "upstream": tensor (∂L/∂node), "inputs": [contribution, ...]}``, one contribution per
-    input that is not a constant, in the node's input order (``x*x`` has two, both for x).
+    "upstream": tensor (∂L/∂node), "upstream_latex": str, "inputs": [contribution, ...]}``,
+    one contribution per input that is not a constant, in the node's input order (``x*x``
+    has two, both for x).
 contribution
-    ``{"input": id, "rule": str, "local": tensor, "local_latex": str, "product": tensor,
-    "grad": tensor, "accumulated": bool, "latex": str}``. ``local`` is ∂node/∂input,
+    ``{"input": id, "edge": edge id, "rule": str, "local": tensor, "local_latex": str,
+    "product": tensor, "grad": tensor, "accumulated": bool, "latex": str}``. ``edge`` is
+    the id of the edge in ``dot`` this product goes back along. ``local`` is ∂node/∂input,
     ``product`` what the node sends back along this edge, ``grad`` the input's gradient so
     far: the sum of the products it has received. ``accumulated`` is true when the input
     feeds several nodes, so that products add up (its ``latex`` then says ``+=``).
@@ -51,9 +53,12 @@ check
     function is undefined a step h away (log of a number just above 0).
 dot
     The graph in Graphviz DOT for a layout library: node ids as above, each with
-    ``id="<testid>"``; an edge carries its forward value as its label and
-    ``id="graph-edge-<from>-<to>-<k>"`` (k: which input of ``to`` it is); the output edge
-    ends in a point node ``id="graph-output"``.
+    ``id="<testid>"`` (a leaf holding a vector or matrix shows its shape: ``W (2, 3)``).
+    An edge has ``id="graph-edge-<from>-<to>-<k>"`` (k: which input of ``to`` it is) and as
+    its label its forward value, then, on the lines below, the gradient sent back along it
+    (none from a constant): a layout keeps room for both, and the page shows the second
+    part once the walk reaches it. The output edge, ``id="graph-edge-output"``, ends in a
+    point node ``id="graph-output"`` and carries the seed.
 
 Errors are ``GraphError`` with a ``code`` and ``params``; ``GraphError.MESSAGES`` lists
 them with their English sentences.
@@ -413,7 +418,7 @@ def latex_values(values: np.ndarray, factor: bool = False) -> str:
 
 def _plain_values(values: np.ndarray) -> str:
     """A number, vector or matrix as short plain text, a row per line (an edge's label)."""
-    values = np.asarray(values)
+    values = np.asarray(values) + 0.0  # + 0.0: no "-0" where a product was −0.0
     if values.ndim == 0:
         return f"{float(values):.6g}"
     rows = _rows(values)
@@ -483,6 +488,7 @@ class Contribution:
 
     node: Node
     source: Node
+    position: int
     rule: str
     formula: str
     upstream: np.ndarray
@@ -533,9 +539,15 @@ class Contribution:
             )
         return text
 
+    @property
+    def edge(self) -> str:
+        """The id of the edge this product goes back along (``Graph.to_dot``)."""
+        return f"graph-edge-{self.source.id}-{self.node.id}-{self.position}"
+
     def to_json(self) -> dict:
         return {
             "input": self.source.id,
+            "edge": self.edge,
             "rule": self.rule,
             "local": matrix_json(self.local),
             "local_latex": self.local_latex(),
@@ -635,6 +647,7 @@ class Graph:
                     "op": node.op,
                     "label": node.label,
                     "upstream": matrix_json(upstream),
+                    "upstream_latex": f"{_partial('L', node.symbol)} = {latex_values(upstream)}",
                     "inputs": contributions,
                 }
             )
@@ -666,7 +679,7 @@ class Graph:
             product = _sum_to_shape(upstream * local, source.value.shape)
         formula = self._local_formula(node, position)
         return Contribution(
-            node, source, rule, formula, upstream, local, product, previous, accumulated
+            node, source, position, rule, formula, upstream, local, product, previous, accumulated
         )
 
     def _local_formula(self, node: Node, position: int) -> str:
@@ -713,31 +726,47 @@ class Graph:
         return checks
 
     # -- for the page ------------------------------------------------------------------------
-    def to_dot(self) -> str:
-        """The graph in Graphviz DOT, forward values on the edges (see the module docstring)."""
+    def to_dot(self, backward: dict[str, np.ndarray] | None = None) -> str:
+        """The graph in Graphviz DOT, forward values on the edges (see the module docstring);
+        ``backward`` maps an edge's id to the gradient sent back along it, written below."""
         shapes = {"input": "box", "const": "plaintext"}
-        values = {node.id: node.value for node in self.nodes}
+        backward = backward or {}
+
+        def label(edge_id: str, forward: np.ndarray) -> str:
+            lines = [_plain_values(forward)]
+            if edge_id in backward:
+                lines.append(_plain_values(backward[edge_id]))
+            return _dot_string("\n".join(lines))
+
         lines = ["digraph backprop {", "  rankdir=LR;"]
         for node in self.nodes:
-            shape = shapes.get(node.op, "circle")
+            # An operator's sign fits a circle; a function's name (softmax) needs an ellipse.
+            shape = shapes.get(node.op, "circle" if len(node.label) <= 3 else "ellipse")
+            text = node.label
+            if node.op in LEAVES and node.value.ndim:  # a matrix's name with its shape: W (2, 3)
+                text += f" {tuple(node.value.shape)}"
             lines.append(
-                f"  {node.id} [id={_dot_string(node.testid)}, label={_dot_string(node.label)}, "
+                f"  {node.id} [id={_dot_string(node.testid)}, label={_dot_string(text)}, "
                 f"tooltip={_dot_string(node.name)}, shape={shape}];"
             )
         for node in self.nodes:
             for k, source in enumerate(node.inputs):
-                edge_id = _dot_string(f"graph-edge-{source}-{node.id}-{k}")
-                label = _dot_string(_plain_values(values[source]))
-                lines.append(f"  {source} -> {node.id} [id={edge_id}, label={label}];")
+                edge_id = f"graph-edge-{source}-{node.id}-{k}"
+                text = label(edge_id, self.by_id[source].value)
+                lines.append(f"  {source} -> {node.id} [id={_dot_string(edge_id)}, label={text}];")
         lines.append('  output [id="graph-output", label="", shape=point];')
-        label = _dot_string(_plain_values(self.output.value))
-        lines.append(f"  {self.output.id} -> output [label={label}];")
+        text = label("graph-edge-output", self.output.value)
+        lines.append(f'  {self.output.id} -> output [id="graph-edge-output", label={text}];')
         lines.append("}")
         return "\n".join(lines)
 
     def walkthrough(self) -> dict:
         """Forward values, the backward steps, the check and the DOT text, as plain JSON."""
         steps, grads = self.backward_steps()
+        backward = {"graph-edge-output": self._seed()}
+        for step in steps:
+            for contribution in step["inputs"]:
+                backward[contribution["edge"]] = np.asarray(contribution["product"]["values"])
         return {
             "nodes": [node.to_json() for node in self.nodes],
             "output": self.output.id,
@@ -745,7 +774,7 @@ class Graph:
             "steps": steps,
             "grads": {node_id: matrix_json(grad) for node_id, grad in grads.items()},
             "inputs": self.check(grads),
-            "dot": self.to_dot(),
+            "dot": self.to_dot(backward),
         }
 
 

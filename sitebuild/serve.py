@@ -1,4 +1,5 @@
-"""Serving dist/: the headers a PyScript worker needs, precompressed twins, a class's load."""
+"""Serving dist/: the headers a PyScript worker needs, precompressed twins, a class's load;
+or, for the tests, as a plain static host would (no isolation headers, no twins)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,18 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class PlainHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves dist/ as a plain static host does (``python3 -m http.server``, a bucket, GitHub
+    Pages): the right MIME types, but no isolation headers (so no SharedArrayBuffer in the
+    page) and no gzipped twins (the 36 MB snapshot goes out as it is)."""
+
+    extensions_map = SiteHandler.extensions_map
+
+    def log_message(self, format: str, *args) -> None:
+        if os.environ.get("BACKPROP_LOG_REQUESTS"):
+            super().log_message(format, *args)
+
+
 class ClassServer(http.server.ThreadingHTTPServer):
     """A server a class can open at once: a deep accept queue (the default, 5, drops
     connections when 30 students arrive together) and threads that never hold up a stop."""
@@ -97,8 +110,10 @@ class ClassServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def make_server(host: str, port: int, directory: Path = DIST) -> ClassServer:
-    handler = lambda *a, **kw: SiteHandler(*a, directory=str(directory), **kw)  # noqa: E731
+def make_server(host: str, port: int, directory: Path = DIST, isolated: bool = True) -> ClassServer:
+    """A server of ``directory``: ours (``isolated``, with the headers above), or a plain one."""
+    kind = SiteHandler if isolated else PlainHandler
+    handler = lambda *a, **kw: kind(*a, directory=str(directory), **kw)  # noqa: E731
     return ClassServer((host, port), handler)
 
 

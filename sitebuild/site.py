@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from .data import mnist, pynet_data_dir
+from .exercises import codemirror_module, exercise_catalog
 from .model import default_model, pynet_wheel, write_quick_model
 from .runtime import (
     BENCH_VENDOR_FILES,
@@ -25,6 +26,7 @@ from .runtime import (
     npm_install,
     pyodide_wheels,
 )
+from .serve import ISOLATION_HEADERS
 from .snapshot import BYTECODE_SCRIPT, SNAPSHOT_IMPORTS, SNAPSHOT_SCRIPT
 from .steps import CACHE, DIST, NODE_MODULES, ROOT, BuildError, made_by_node, sha256_of, step
 
@@ -155,6 +157,11 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         (DIST / MAIN_CONFIG).write_text(json.dumps(main, indent=1))
         (DIST / WORKER_CONFIG).write_text(json.dumps(worker_config(wheel), indent=1))
         s["result"] = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
+    with step("exercises") as s:
+        editor = codemirror_module(
+            DIST / "pyscript", DIST / "runtime" / "codemirror.mjs", "../pyscript/"
+        )
+        s["result"] = f"{exercise_catalog(DIST / 'exercises.json')}; {editor}"
     with step("SIMD kernel") as s:
         source, wabt = WEB / "runtime" / "matmul_simd.wat", NODE_MODULES / "wabt" / "index.js"
         args = [str(source), str(wabt)]
@@ -168,6 +175,7 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         s["result"] = write_gzip_twins(DIST)
     with step("offline copy") as s:
         s["result"] = write_offline_files(DIST)
+    write_headers_file(DIST)  # after the offline list: the hosts that read it never serve it
     with step("offline check") as s:
         violations = offline_violations(DIST)
         if violations:
@@ -229,6 +237,16 @@ def write_offline_files(folder: Path) -> str:
     )
     size = sum((folder / p).stat().st_size for p in paths)
     return f"{len(paths)} files, {size / 1e6:.0f} MB, version {version}"
+
+
+def write_headers_file(folder: Path) -> None:
+    """Write _headers: the isolation headers our server sends, for the static hosts that take
+    a site's headers from such a file (Netlify, Cloudflare Pages). They read it and do not
+    serve it, so it must stay out of the offline list; anywhere else it is a file no page asks
+    for. Without these headers the page still works, without SharedArrayBuffer (README)."""
+    lines = [f"  {name}: {value}" for name, value in ISOLATION_HEADERS.items()]
+    text = "# Written by build.py: what a PyScript worker needs (cross-origin isolation).\n/*\n"
+    (folder / "_headers").write_text(text + "\n".join(lines) + "\n")
 
 
 def offline_violations(folder: Path) -> list[str]:

@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 
+from pynet import expression
 from pynet.graph import (
     PRESETS,
     AddLayer,
@@ -196,7 +197,36 @@ def test_dot_text_carries_ids_labels_and_forward_values_on_edges():
     assert 'n2 [id="graph-node-n2", label="×", tooltip="apple_price", shape=circle];' in dot
     assert 'n0 -> n2 [id="graph-edge-n0-n2-0", label="100"];' in dot
     assert 'n2 -> n4 [id="graph-edge-n2-n4-0", label="200"];' in dot
-    assert 'n4 -> output [label="220"];' in dot
+    assert 'n4 -> output [id="graph-edge-output", label="220"];' in dot
+
+
+def test_walkthrough_dot_writes_each_edges_gradient_below_its_forward_value():
+    dot = preset("apple").walkthrough()["dot"]
+    assert 'n0 -> n2 [id="graph-edge-n0-n2-0", label="100\\n2.2"];' in dot  # ∂price/∂apple
+    assert 'n3 -> n4 [id="graph-edge-n3-n4-1", label="1.1\\n200"];' in dot  # ∂price/∂tax
+    assert 'n4 -> output [id="graph-edge-output", label="220\\n1"];' in dot  # the seed
+
+
+def test_a_constants_edge_carries_no_gradient_and_a_matrix_leaf_shows_its_shape():
+    sigmoid = preset("sigmoid").walkthrough()["dot"]
+    assert 'n1 -> n2 [id="graph-edge-n1-n2-1", label="-1"];' in sigmoid
+    affine = preset("affine").walkthrough()["dot"]
+    assert 'n1 [id="graph-input-W", label="W (2, 3)", tooltip="W", shape=box];' in affine
+    assert 'label="[1, 2, 3]\\n[5, 7, 9]"' in affine  # b, then db: dY summed over the batch
+
+
+def test_labels_fit_their_shapes_and_never_say_minus_zero():
+    dot = preset("softmax_with_loss").walkthrough()["dot"]
+    assert 'label="cross-entropy", tooltip="L", shape=ellipse' in dot
+    assert 'label="[0.01821, 0.2452, 0.7366]\\n[0, 0, -1.358]"' in dot  # −t/y: −0 where t is 0
+
+
+def test_each_contribution_names_the_edge_it_goes_back_along():
+    walk = expression.build("x*x", {"x": 3}).walkthrough()
+    (step,) = walk["steps"]
+    assert [c["edge"] for c in step["inputs"]] == ["graph-edge-n0-n1-0", "graph-edge-n0-n1-1"]
+    assert all(f'id="{c["edge"]}"' in walk["dot"] for c in step["inputs"])
+    assert step["upstream_latex"] == r"\frac{\partial L}{\partial L} = 1"
 
 
 def test_preset_inputs_can_be_replaced():

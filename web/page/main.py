@@ -2,10 +2,11 @@
 panels to it.
 
 Each panel owns its controls and its view (``draw_panel``, ``train_panel``, ``model_panel``,
-``inspector``, ``labs_panel``); the App holds what they share: the engine worker, the
-page's status line, the language and the URL. Data flows one way: controls → settings →
-engine → results → views. The main thread loads only MicroPython (half a megabyte), so the
-canvas works within a second while the worker is still loading Pyodide and numpy.
+``evaluation_view``, ``inspector``, ``graph_panel``, ``netstep_panel``, ``labs_panel``,
+``exercises_panel``); the App holds what they share: the engine worker, the page's status
+line, the language and the URL. Data flows one way: controls → settings → engine →
+results → views. The main thread loads only MicroPython (half a megabyte), so the canvas
+works within a second while the worker is still loading Pyodide and numpy.
 """
 
 import asyncio
@@ -15,9 +16,13 @@ import js
 import state
 from dom import find, on
 from draw_panel import DrawPanel
+from evaluation_view import EvaluationPanel
+from exercises_panel import ExercisesPanel
+from graph_panel import GraphPanel
 from inspector import InspectorPanel
 from labs_panel import LabsPanel
 from model_panel import ModelPanel
+from netstep_panel import NetStepPanel
 from pyscript import window
 from train_panel import TrainPanel
 from worker_link import WorkerDied, WorkerFailed, WorkerLink, answer
@@ -40,13 +45,18 @@ class App:
         self.draw = DrawPanel(self)
         self.train = TrainPanel(self)
         self.model = ModelPanel(self)
+        self.evaluation = EvaluationPanel(self)
         self.inspector = InspectorPanel(self)
+        self.exercises = ExercisesPanel(self)
+        self.graph = GraphPanel(self)
+        self.netstep = NetStepPanel(self)
         self.labs = None  # last: its tabs write the URL through remember_settings
         on("lang", "change", lambda event: self.set_language(event.target.value))
         on("start-clean", "click", lambda event: self.spawn(self.start_clean()))
         for field in state.DEFAULTS:
             on(field, "change", self.remember_settings)
         self.labs = LabsPanel(self)
+        self.spawn(self.exercises.boot())  # beside the engine's start: it needs no worker
 
     # -- plumbing ----------------------------------------------------------------------------
     def spawn(self, coroutine):
@@ -86,6 +96,7 @@ class App:
         engine.show_inspection = self.on_inspection
         booted = answer(await engine.boot(str(window.location.href)))
         self.train.fill_choices(booted.choices)
+        self.netstep.fill_optimizers(booted.choices)
         self.model.show(booted.model)
 
     def on_progress(self, p):
@@ -100,8 +111,6 @@ class App:
         """The engine stopped answering and was ended: say so and start a new one (it loads
         the saved model again), so the controls come back."""
         self.ready = False
-        if self.train.training or find("train-progress").getAttribute("data-done") != "true":
-            self.train.fail("engine_died_run")
         self.status("loading", "engine_restarting")
         self.train.set_busy(False)
         await self.engine.start()
@@ -111,7 +120,9 @@ class App:
         self.train.set_busy(False)
 
     async def model_changed(self):
-        """A new model is in use: guess the drawing again and refresh the inspector."""
+        """A new model is in use: guess the drawing again and refresh the inspector (the
+        last test-set evaluation described the old model)."""
+        self.evaluation.clear()
         self.draw.on_drawing()
         await self.inspector.refresh()
 
@@ -130,7 +141,9 @@ class App:
             return
         finally:
             ticker.cancel()
-        pairs = state.parse_fragment(window.location.hash)
+        pairs, skipped = state.parse_fragment(window.location.hash)
+        if skipped:
+            self.message("train-message", "link_ignored", parts=", ".join(skipped))
         self.train.apply_settings(state.from_fragment(pairs))
         find("app-status").setAttribute("data-ready-ms", str(int(js.performance.now())))
         self.ready = True
@@ -139,6 +152,8 @@ class App:
         if not self.draw.pad.empty:
             self.draw.on_drawing()
         self.labs.restore(pairs)
+        self.graph.start()
+        self.spawn(self.netstep.start())
         self.spawn(self.keep_offline())
 
     async def keep_offline(self):
@@ -189,7 +204,11 @@ class App:
         find("lang").value = i18n.current["lang"]
         window.localStorage.setItem(LANG_KEY, i18n.current["lang"])
         self.train.relabel()
+        self.evaluation.relabel()
         self.inspector.view.relabel()
+        self.exercises.relabel()
+        self.graph.relabel()
+        self.netstep.relabel()
         name, key, values = self.status_args
         self.status(name, key, **values)
         for testid, (key, error, values) in list(self.messages.items()):
