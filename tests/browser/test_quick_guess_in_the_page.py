@@ -59,6 +59,19 @@ def test_the_page_reads_a_1_before_the_engine_and_the_engine_agrees(context, sit
     assert not page.is_visible(sel("guess-note"))
 
 
+def test_the_offline_copy_waits_for_the_engine_even_after_a_quick_guess(context, site_url):
+    """The offline copy's 70 MB start once the engine is ready, never while it still loads
+    (a quick guess shown before counts as the first guess: no waiting after ready)."""
+    page, held = open_holding_the_engine(context, site_url)
+    draw(page, ONE)
+    wait_label(page, "1")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("navigator.serviceWorker.getRegistration()") is None
+    assert page.get_attribute(sel("offline-status"), "data-state") != "ready"
+    let_the_engine_start(page, held)
+    page.wait_for_selector(f'{sel("offline-status")}[data-state="ready"]', timeout=60_000)
+
+
 def test_before_the_engine_the_page_follows_the_drawing(context, site_url):
     page, held = open_holding_the_engine(context, site_url)
     draw(page, ONE)
