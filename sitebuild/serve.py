@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import sys
 from pathlib import Path
 
 from .steps import DIST, BuildError
@@ -102,6 +103,11 @@ class ClassServer(http.server.ThreadingHTTPServer):
 
     request_queue_size = 256
     daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that leaves in the middle of a download (a closed tab) is no error."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 def make_server(host: str, port: int, directory: Path = DIST, isolated: bool = True) -> ClassServer:

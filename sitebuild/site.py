@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .data import mnist, pynet_data_dir
 from .exercises import codemirror_module, exercise_catalog
-from .model import default_model, pynet_wheel
+from .model import default_model, pynet_wheel, write_quick_model
 from .runtime import (
     BENCH_VENDOR_FILES,
     FFLATE,
@@ -168,6 +168,9 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         s["result"] = mnist(data_dir)
     with step("default model") as s:
         s["result"] = default_model(data_dir)
+        s["result"] += "; " + write_quick_model(
+            DIST / "models/default.npz", DIST / "models/default.f32"
+        )
     with step("web page") as s:
         for src, dst in VENDOR_FILES:
             copy_vendor(NODE_MODULES / src, DIST / dst)

@@ -13,7 +13,7 @@ WEB = Path(__file__).resolve().parents[1] / "web"
 PAGE_MODULES = sorted((WEB / "page").glob("*.py"))
 WORKER_MODULES = sorted((WEB / "worker").glob("*.py"))
 #: What the main thread can import: MicroPython's own modules, PyScript's, and the page's.
-MAIN_THREAD_IMPORTS = {"asyncio", "js", "json", "math", "pyscript", "time"} | {
+MAIN_THREAD_IMPORTS = {"array", "asyncio", "js", "json", "math", "pyscript", "struct", "time"} | {
     p.stem for p in PAGE_MODULES
 }
 

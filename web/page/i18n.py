@@ -372,6 +372,8 @@ STRINGS = {
         "hp_best": "best {n} (Narrow uses these)",
         "hp_caption": "Colour: validation accuracy, from red (0) to green (1). The axes span the ranges searched.",
         "hp_quick_note": "The quick size searches η from 1e-5 to 0.1 for 30 epochs, so a few trials learn in seconds; the book's size searches 1e-6 to 1e-2 for 50 epochs.",
+        # the first guess, made on the page before the Python engine is ready
+        "guess_quick_note": "A first guess, computed right here on the page with the default model. The Python engine is still loading: it will guess again and show dL/dx.",
     },
     "ko": {
         "title": "역전파 실험실",
@@ -735,6 +737,8 @@ STRINGS = {
         "hp_best": "상위 {n}개 (범위 좁히기에 사용)",
         "hp_caption": "색: 검증 정확도, 빨강(0)부터 초록(1)까지. 축은 탐색한 범위 전체입니다.",
         "hp_quick_note": "빠른 크기는 학습률 η를 1e-5부터 0.1까지 30에폭 동안 탐색하므로 몇몇 시도가 몇 초 만에 학습됩니다. 책과 같은 크기는 1e-6부터 1e-2까지 50에폭 동안 탐색합니다.",
+        # the first guess, made on the page before the Python engine is ready
+        "guess_quick_note": "기본 모델로 이 페이지에서 바로 계산한 첫 추측입니다. 파이썬 엔진을 아직 불러오는 중이며, 준비되면 다시 추측하고 dL/dx도 보여 줍니다.",
     },
 }
 

@@ -7,9 +7,19 @@ refused with the reason, and the model in use stays as it was.
 import i18n
 import js
 from dom import find, fmt, on
-from pyscript import document
+from pyscript import document, window
 from pyscript.ffi import to_js
 from train_panel import has
+
+#: localStorage: the source of the model the engine last said it uses ("default", "trained",
+#: "uploaded"...), so that before the engine has started the page knows whether its quick
+#: guess (the default model's) is the model's guess.
+SOURCE_KEY = "backprop-lab-model-source"
+
+
+def uses_default_model():
+    """Whether the engine will use the default model (as far as this browser has seen)."""
+    return window.localStorage.getItem(SOURCE_KEY) in (None, "default")
 
 
 class ModelPanel:
@@ -26,6 +36,7 @@ class ModelPanel:
             text += " · " + i18n.text("model_accuracy", acc=fmt(accuracy, 4))
         find("model-info").textContent = text
         find("model-info").setAttribute("data-source", str(model.source))
+        window.localStorage.setItem(SOURCE_KEY, str(model.source))
         find("model-info").setAttribute(
             "data-test-accuracy", "" if accuracy is None else str(accuracy)
         )
