@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sitebuild import data, runtime, serve, site, steps
+from sitebuild import data, loading, runtime, serve, site, steps
 
 
 def test_a_hash_mismatch_stops_the_build_naming_file_and_hashes():
@@ -265,3 +265,15 @@ def test_the_built_runtime_goes_out_compressed():
         pytest.fail("dist/ is not built: run `python3 build.py` first")
     wasm = steps.DIST / "pyodide" / "pyodide.asm.wasm"
     assert wasm.with_name("pyodide.asm.wasm.gz").stat().st_size < 0.4 * wasm.stat().st_size
+
+
+def test_the_loading_view_is_told_the_size_of_an_engine_start(tmp_path):
+    (tmp_path / "pyodide").mkdir()
+    (tmp_path / "pyodide" / "pyodide.asm.wasm").write_bytes(b"w" * 1_500_000)
+    (tmp_path / "pyodide" / "pyodide-lock.json").write_bytes(b"{" * 100_000)  # read twice
+    (tmp_path / "pyodide" / "unrelated.js").write_bytes(b"x" * 9_000_000)
+    (tmp_path / "index.html").write_text('<output data-testid="app-status" role="status">')
+    assert loading.mark_start_size(tmp_path) == "an engine start reads 1.7 MB"
+    assert (
+        'data-testid="app-status" data-start-mb="1.7" role' in (tmp_path / "index.html").read_text()
+    )
