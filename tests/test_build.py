@@ -271,9 +271,10 @@ def test_the_loading_view_is_told_the_size_of_an_engine_start(tmp_path):
     (tmp_path / "pyodide").mkdir()
     (tmp_path / "pyodide" / "pyodide.asm.wasm").write_bytes(b"w" * 1_500_000)
     (tmp_path / "pyodide" / "pyodide-lock.json").write_bytes(b"{" * 100_000)  # read twice
+    (tmp_path / "pyodide" / "snapshot.bin").write_bytes(b"s" * 3_000_000)
     (tmp_path / "pyodide" / "unrelated.js").write_bytes(b"x" * 9_000_000)
     (tmp_path / "index.html").write_text('<output data-testid="app-status" role="status">')
-    assert loading.mark_start_size(tmp_path) == "an engine start reads 1.7 MB"
-    assert (
-        'data-testid="app-status" data-start-mb="1.7" role' in (tmp_path / "index.html").read_text()
-    )
+    said = loading.mark_start_size(tmp_path)
+    assert said == "an engine start reads 1.6 MB, 3.1 MB more from the snapshot"
+    marked = 'data-testid="app-status" data-start-mb="1.6" data-snapshot-mb="3.1" role'
+    assert marked in (tmp_path / "index.html").read_text()

@@ -3,7 +3,8 @@ and whether anything is still arriving (``WorkerLink`` asks, to notice a start t
 
 Each Pyodide worker's loader (runtime/start_pyodide.mjs) broadcasts the bytes it has read so
 far and the file it is reading, on a BroadcastChannel; nothing waits for these messages. The
-build writes the MB a start reads into index.html (``data-start-mb`` on the status line).
+build writes the MB a start reads into index.html (``data-start-mb`` on the status line, and
+``data-snapshot-mb`` more when the start restores the snapshot).
 """
 
 import js
@@ -33,7 +34,10 @@ class StartProgress:
     """Bytes the site's workers have read as they start, summed over workers."""
 
     def __init__(self):
-        self.total_mb = float(find("app-status").getAttribute("data-start-mb") or 0)
+        status = find("app-status")
+        self.start_mb = float(status.getAttribute("data-start-mb") or 0)
+        self.snapshot_mb = float(status.getAttribute("data-snapshot-mb") or 0)
+        self.from_snapshot = False
         self.by_worker = {}
         self.file = ""
         self.last_heard = _now()
@@ -45,6 +49,7 @@ class StartProgress:
         data = event.data
         self.by_worker[str(data.worker)] = int(data.loaded)
         self.file = str(data.file)
+        self.from_snapshot = data.snapshot is True
         self.last_heard = _now()
 
     def begin(self):
@@ -68,5 +73,6 @@ class StartProgress:
         loaded = sum(self.by_worker.values()) / 1e6
         if not loaded:
             return None
-        total = max(self.total_mb, loaded)  # a slower path (WebKit's) reads more
+        total = self.start_mb + (self.snapshot_mb if self.from_snapshot else 0)
+        total = max(total, loaded)  # a refused snapshot (WebKit's) means reading more
         return {"mb": f"{loaded:.1f}", "total": f"{total:.1f}"}
