@@ -8,6 +8,7 @@ network trains, the engine answers between its steps with the network as it lear
 import asyncio
 
 import i18n
+from digit_sources import DigitSources
 from dom import find, on, put_image
 from drawing import DrawingPad
 
@@ -20,8 +21,10 @@ class DrawPanel:
         self.app = app
         self.changed = False
         self.predicting = False
+        self.announced = None  # the guess the live region last said
         self.pad = DrawingPad(find("draw-canvas"), self.on_drawing)
         on("clear-canvas", "click", lambda event: self.pad.clear())
+        self.sources = DigitSources(app, self.pad)
 
     def on_drawing(self):
         """The drawing changed (or the model did): ask for a new guess."""
@@ -51,6 +54,7 @@ class DrawPanel:
         await self.app.inspector.drawing_changed()
 
     def show_empty(self):
+        self.announced = None
         find("prediction").setAttribute("data-label", "")
         find("prediction-digit").textContent = i18n.text("draw_prompt")
         for digit in range(10):
@@ -71,6 +75,12 @@ class DrawPanel:
             return
         find("prediction").setAttribute("data-label", str(result.label))
         find("prediction-digit").textContent = str(result.label)
+        if result.label != self.announced:  # a screen reader hears each new guess once
+            self.announced = result.label
+            pct = f"{100 * result.probs[result.label]:.0f}"
+            find("guess-announcement").textContent = i18n.text(
+                "guess_announcement", label=result.label, pct=pct
+            )
         for digit in range(10):
             self.show_bar(digit, result.probs[digit])
         put_image(find("seen-image"), result.image, 28, 28)

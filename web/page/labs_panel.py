@@ -14,6 +14,7 @@ import i18n
 from dom import find, listen, on
 from labs_view import LabResults
 from pyscript import document, window
+from tabs import Tabs
 from worker_link import WorkerDied, WorkerLink
 
 NAMES = ["graph", "gradcheck", "optimizers", "init", "batchnorm", "overfit", "hyperparams"]
@@ -40,12 +41,8 @@ class LabsPanel:
         self.running = None
         self.stopped = False
         self.active = None
+        self.tabs = Tabs(document.querySelector('.labs [role="tablist"]'), self.show)
         for name in NAMES:
-            listen(
-                document.querySelector(f'[data-lab-tab="{name}"]'),
-                "click",
-                lambda event, n=name: self.show(n),
-            )
             on(f"lab-{name}-run", "click", lambda event, n=name: self.app.spawn(self.run(n)))
         on("lab-stop", "click", self.stop)
         on("lab-book", "click", lambda event: self.fill("data-book"))
@@ -69,11 +66,7 @@ class LabsPanel:
 
     def show(self, name):
         self.active = name
-        for other in NAMES:
-            self.article(other).hidden = other != name
-            document.querySelector(f'[data-lab-tab="{other}"]').setAttribute(
-                "aria-selected", str(other == name).lower()
-            )
+        self.tabs.select(name)
         self.app.remember_settings()
 
     def inputs(self, name):

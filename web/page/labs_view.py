@@ -4,8 +4,10 @@ lab worker returns, and each lab's formula. ``labs_panel.py`` runs the labs."""
 import asyncio
 
 import charts
+import colour_scale
 import i18n
 import js
+from chart_text import TextAlternative, describe
 from dom import find, fmt, listen
 from pyscript import document
 from pyscript.ffi import create_proxy, to_js
@@ -26,15 +28,6 @@ TEX = {
     "hyperparams": r"\eta = 10^{u},\ u \sim U(\log_{10} \eta_{\min}, \log_{10} \eta_{\max}) \qquad "
     r"\lambda = 10^{v},\ v \sim U(\log_{10} \lambda_{\min}, \log_{10} \lambda_{\max})",
 }
-OPTIMIZER_COLORS = {
-    "sgd": "#1971c2",
-    "momentum": "#2f9e44",
-    "nesterov": "#0c8599",
-    "adagrad": "#e8590c",
-    "rmsprop": "#ae3ec9",
-    "adam": "#c92a2a",
-}
-SERIES_COLORS = ["#1971c2", "#2f9e44", "#e8590c", "#ae3ec9"]
 
 
 def _line_chart(canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
@@ -47,7 +40,8 @@ def _line_chart(canvas, datasets, x_title, y_title, y_max=None, x_type="linear")
             "x": {"type": x_type, "title": {"display": True, "text": x_title}},
             "y": {"title": {"display": True, "text": y_title}},
         },
-        "elements": {"point": {"radius": 0}, "line": {"borderWidth": 1.5}},
+        "elements": {"point": {"radius": 0}, "line": {"borderWidth": 2}},
+        "plugins": {"legend": {"labels": {"usePointStyle": True}}},
     }
     if y_max is not None:
         options["scales"]["y"].update(min=0, max=y_max)
@@ -56,15 +50,23 @@ def _line_chart(canvas, datasets, x_title, y_title, y_max=None, x_type="linear")
     )
 
 
-def _series(label, color, xs, ys, **extra):
+def _series(label, style, xs, ys, **extra):
+    color, shape, dash = style  # (charts.style: colour never tells series apart alone)
     series = {
         "label": label,
         "borderColor": color,
         "backgroundColor": color,
+        "pointStyle": shape,
+        "borderDash": dash,
         "data": [{"x": x, "y": y} for x, y in zip(xs, ys)],  # noqa: B905 (MicroPython's zip has no strict)
     }
     series.update(extra)  # (MicroPython has no ** inside a dict literal)
     return series
+
+
+def _marks(n, every=10):
+    """Point sizes that mark every ``every``-th point of a long curve with its shape."""
+    return [3 if i % every == 0 else 0 for i in range(n)]
 
 
 class LabResults:
@@ -86,9 +88,12 @@ class LabResults:
             )
 
     def chart(self, key, canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
+        """A line chart of ``datasets`` on ``canvas`` (replacing the last one of ``key``),
+        with its text alternative: each named series' numbers."""
         if key in self.charts:
             self.charts[key].destroy()
         self.charts[key] = _line_chart(canvas, datasets, x_title, y_title, y_max, x_type)
+        describe(canvas, datasets)
         return self.charts[key]
 
     def render_graph(self, r):
@@ -120,7 +125,7 @@ class LabResults:
             ("mul_tax", "price", r["price"], r["dprice"]),
         ]
         parts = [
-            '<svg viewBox="0 0 820 290" role="img" aria-label="computational graph">',
+            '<svg viewBox="0 0 820 330" role="img" aria-label="computational graph">',
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
         ]
         for a, b, forward, backward in edges:
@@ -144,7 +149,12 @@ class LabResults:
                 parts.append(
                     f'<text x="{x}" y="{y + 5}" class="leaf">{i18n.text("graph_" + name)}</text>'
                 )
-        parts.append("</svg>")
+        parts.append(  # the key: forward and backward values differ in place and type
+            f'<text x="40" y="312" class="fwd key">{fmt(r["apple"], 2)}</text>'
+            f'<text x="80" y="312" class="key">{i18n.text("graph_key_forward")}</text>'
+            f'<text x="440" y="312" class="bwd key">{fmt(r["dapple"], 2)}</text>'
+            f'<text x="480" y="312" class="key">{i18n.text("graph_key_backward")}</text></svg>'
+        )
         find("graph-svg").innerHTML = "".join(parts)
 
     def render_gradcheck(self, r):
@@ -152,7 +162,8 @@ class LabResults:
         for key, error in r["errors"].items():
             ok = "ok" if error < 1e-6 else "bad"
             rows.append(
-                f'<tr data-testid="gradcheck-{key}" data-error="{error}" class="{ok}"><td>{key}</td><td>{error:.2e}</td></tr>'
+                f'<tr data-testid="gradcheck-{key}" data-error="{error}" class="{ok}"><td>{key}</td><td>{error:.2e}</td>'
+                f"<td>{i18n.text('gradcheck_' + ok)}</td></tr>"
             )
         find("gradcheck-table").innerHTML = "".join(rows)
 
@@ -163,10 +174,10 @@ class LabResults:
         slider.max = steps
         slider.value = steps
         finals = []
-        for name, path in r["paths"].items():
+        for i, (name, path) in enumerate(r["paths"].items()):
             x, y = path["x"][-1], path["y"][-1]
             finals.append(
-                f'<li data-testid="optimizers-final-{name}" data-x="{x}" data-y="{y}" style="color:{OPTIMIZER_COLORS[name]}">'
+                f'<li data-testid="optimizers-final-{name}" data-x="{x}" data-y="{y}">{charts.swatch(i, name)}'
                 f"{name} (η = {path['lr']:g}): ({x:.3f}, {y:.3f})</li>"
             )
         find("optimizers-finals").innerHTML = "".join(finals)
@@ -177,17 +188,17 @@ class LabResults:
             return
         step = int(find("optimizers-step").value)
         datasets = [
-            _series("", "#ccc", c["x"], c["y"], pointRadius=0, borderWidth=1)
+            _series("", ("#c8ccd4", "line", []), c["x"], c["y"], pointRadius=0, borderWidth=1)
             for c in self.paths["contours"]
         ]
-        for name, path in self.paths["paths"].items():
+        for i, (name, path) in enumerate(self.paths["paths"].items()):
             datasets.append(
                 _series(
                     name,
-                    OPTIMIZER_COLORS[name],
+                    charts.style(i, name),
                     path["x"][: step + 1],
                     path["y"][: step + 1],
-                    pointRadius=2,
+                    pointRadius=3,
                     showLine=True,
                 )
             )
@@ -198,7 +209,13 @@ class LabResults:
         chart.update("none")
 
     async def play(self):
+        """Walk the paths step by step (or, for a student who asked for less motion, show
+        the last step at once)."""
         slider = find("optimizers-step")
+        if js.matchMedia("(prefers-reduced-motion: reduce)").matches:
+            slider.value = slider.max
+            self.draw_paths()
+            return
         for step in range(int(slider.max) + 1):
             slider.value = step
             self.draw_paths()
@@ -206,7 +223,7 @@ class LabResults:
 
     def _curves(self, key, canvas, curves):
         datasets = [
-            _series(name, OPTIMIZER_COLORS.get(name, SERIES_COLORS[i % 4]), list(range(len(c))), c)
+            _series(name, charts.style(i, name), list(range(len(c))), c, pointRadius=_marks(len(c)))
             for i, (name, c) in enumerate(curves.items())
         ]
         self.chart(key, canvas, datasets, "iteration", i18n.text("loss"))
@@ -226,7 +243,8 @@ class LabResults:
             if key in self.charts:
                 self.charts[key].destroy()
             canvas = row.querySelector(f'[data-testid="init-layer-{i + 1}"] canvas')
-            self.charts[key] = charts.histogram(canvas, "", charts.COLORS["output"])
+            caption = row.querySelector(f'[data-testid="init-layer-{i + 1}"] figcaption')
+            self.charts[key] = charts.histogram(canvas, "", charts.COLORS["output"], caption)
             charts.show_histogram(self.charts[key], to_js(layer), f"{i + 1}-layer")
 
     def render_init_mnist(self, r):
@@ -249,12 +267,12 @@ class LabResults:
             datasets = [
                 _series(
                     i18n.text("bn_" + key),
-                    SERIES_COLORS[0 if key == "batchnorm" else 2],
+                    charts.style(j),
                     list(range(1, len(row[key]) + 1)),
                     row[key],
-                    pointRadius=1,
+                    pointRadius=2,
                 )
-                for key in ("batchnorm", "plain")
+                for j, key in enumerate(("batchnorm", "plain"))
             ]
             self.chart(f"bn-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
 
@@ -269,8 +287,8 @@ class LabResults:
         for i, v in enumerate(r["variants"].values()):
             epochs = list(range(1, len(v["train_acc"]) + 1))
             datasets = [
-                _series(i18n.text("train_acc"), SERIES_COLORS[0], epochs, v["train_acc"]),
-                _series(i18n.text("test_acc"), SERIES_COLORS[1], epochs, v["test_acc"]),
+                _series(i18n.text("train_acc"), charts.style(0), epochs, v["train_acc"]),
+                _series(i18n.text("test_acc"), charts.style(1), epochs, v["test_acc"]),
             ]
             self.chart(f"overfit-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
 
@@ -283,15 +301,15 @@ class LabResults:
         )
         by_lr = sorted(trials, key=lambda t: t["lr"])  # a Chart.js line dataset must be x-sorted
         points = [{"x": t["lr"], "y": t["weight_decay"]} for t in by_lr]
-        colors = [f"hsl({int(120 * t['val_acc'])}, 70%, 45%)" for t in by_lr]
-        dataset = {
-            "label": i18n.text("hp_val_acc"),
-            "data": points,
-            "backgroundColor": colors,
-            "pointRadius": 5,
-            "showLine": False,
-        }
+        # Accuracy shows twice, as the colour on a scale and as the size: never by colour alone.
+        accs = [t["val_acc"] for t in by_lr]
+        dataset = colour_scale.points(points, accs)
         chart = self.chart("hp", find("hp-scatter"), [dataset], "η", "λ", x_type="logarithmic")
+        chart.options.plugins.legend.display = False
+        colour_scale.legend(find("hp-scale"), i18n.text("hp_scale"), min(accs), max(accs))
+        best = max(trials, key=lambda t: t["val_acc"])
+        lr, wd, acc = f"{best['lr']:.2e}", f"{best['weight_decay']:.2e}", f"{best['val_acc']:.3f}"
+        TextAlternative(find("hp-scatter")).write(i18n.text("hp_best", lr=lr, wd=wd, acc=acc))
         chart.options.scales.y.type = "logarithmic"
         for axis in (chart.options.scales.x, chart.options.scales.y):
             axis.ticks.callback = self.decade_label

@@ -19,6 +19,7 @@ from inspector import InspectorPanel
 from labs_panel import LabsPanel
 from model_panel import ModelPanel
 from pyscript import window
+from scrollboxes import ScrollBoxes
 from train_panel import TrainPanel
 from worker_link import WorkerDied, WorkerLink
 
@@ -29,6 +30,8 @@ class App:
     def __init__(self):
         self.ready = False
         self.status_args = ("loading", "status_loading", {"seconds": 0})
+        self.announced = None  # the status key the live region last said
+        self.scroll_boxes = ScrollBoxes()
         self.engine = WorkerLink("engine", "./worker/engine_worker.py", self.connect_engine)
         self.draw = DrawPanel(self)
         self.train = TrainPanel(self)
@@ -59,6 +62,10 @@ class App:
         node = find("app-status")
         node.setAttribute("data-state", name)
         node.textContent = i18n.text(key, **values)
+        if key != self.announced:  # screen readers hear each stage once, not every second
+            self.announced = key
+            said = "announce_loading" if key == "status_loading" else key
+            find("status-announcement").textContent = i18n.text(said, **values)
 
     def message(self, testid, key, **values):
         find(testid).textContent = i18n.text(key, **values) if key else ""
@@ -116,6 +123,7 @@ class App:
         self.ready = True
         self.status("ready", "status_ready")
         self.train.set_busy(False)
+        self.draw.sources.enable(True)
         if not self.draw.pad.empty:
             self.draw.on_drawing()
         self.labs.restore(pairs)
@@ -153,6 +161,7 @@ class App:
         window.localStorage.setItem(LANG_KEY, i18n.current["lang"])
         self.train.relabel()
         self.inspector.view.relabel()
+        self.draw.sources.relabel()
         name, key, values = self.status_args
         self.status(name, key, **values)
 
