@@ -56,6 +56,11 @@ def swatch(i, name=None):
     return f'<span class="swatch {shape}" style="background:{color}" aria-hidden="true"></span>'
 
 
+def marks(n, every=10):
+    """Point sizes that mark every ``every``-th point of a long curve with its shape."""
+    return [3 if i % every == 0 else 0 for i in range(n)]
+
+
 def _options(x_title, y_title, y_max=None):
     y = {"title": {"display": True, "text": y_title}}
     if y_max is not None:

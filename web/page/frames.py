@@ -13,9 +13,10 @@ view, so what nobody sees costs nothing.
 import js
 from pyscript.ffi import create_proxy, to_js
 
-#: Milliseconds of queued jobs one frame may run (a frame is 16.7 ms at 60 Hz; Chart.js
-#: takes 2 to 20 ms to draw one chart on a slow machine, so one job may overrun it).
-BUDGET_MS = 8
+#: Milliseconds of queued jobs one frame may start (a frame is 16.7 ms at 60 Hz, and the
+#: browser still has to paint it; Chart.js takes 2 to 20 ms to draw one chart on a slow
+#: machine, so one job may overrun it).
+BUDGET_MS = 5
 #: How far outside the viewport a view counts as in sight, so it is drawn just before the
 #: student scrolls to it.
 MARGIN = "200px"

@@ -64,11 +64,6 @@ def _series(label, style, xs, ys, **extra):
     return series
 
 
-def _marks(n, every=10):
-    """Point sizes that mark every ``every``-th point of a long curve with its shape."""
-    return [3 if i % every == 0 else 0 for i in range(n)]
-
-
 class LabResults:
     """Draws each lab's result (``render_<part>``) and keeps its charts, to redraw them."""
 
@@ -222,10 +217,12 @@ class LabResults:
             await asyncio.sleep(0.08)
 
     def _curves(self, key, canvas, curves):
-        datasets = [
-            _series(name, charts.style(i, name), list(range(len(c))), c, pointRadius=_marks(len(c)))
-            for i, (name, c) in enumerate(curves.items())
-        ]
+        datasets = []
+        for i, (name, c) in enumerate(curves.items()):
+            marked = charts.marks(len(c))  # each curve's shape every 10 points
+            datasets.append(
+                _series(name, charts.style(i, name), range(len(c)), c, pointRadius=marked)
+            )
         self.chart(key, canvas, datasets, "iteration", i18n.text("loss"))
 
     def render_optimizer_mnist(self, r):
