@@ -14,6 +14,7 @@ import pytest
 from actions import draw, sel, wait_ready
 from test_labs_in_the_page import run_lab
 from test_page import ONE, set_fields, wait_done, wait_label
+from test_steppers import step_back_to_the_inputs, wait_graph
 
 from pynet.data import parse_idx
 from sitebuild.steps import DIST, NODE_MODULES
@@ -25,6 +26,10 @@ WIDTHS = [320, 390, 820, 1280, 1920]
 TRACE_CATEGORIES = ["toplevel", "blink.user_timing"]
 NEXT_FRAMES = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 LABS = ["graph", "gradcheck", "optimizers", "init", "batchnorm", "overfit", "hyperparams"]
+#: The labs run by their Run button (the graph lab is a stepper, drawn on load).
+RUNS = LABS[1:]
+#: The phone widths every section is checked at, in both languages, with axe.
+PHONES = (320, 390)
 
 
 def check_fits(page, state, axe_at=(), axe_in="document"):
@@ -90,7 +95,11 @@ def test_every_width_and_every_lab_fits_and_passes_axe_in_both_languages(page):
     page.click(sel("train-start"))
     assert wait_done(page) == "finished"
     check_fits(page, "after training", axe_at=(320, 1280), axe_in="document")
-    for lab in LABS:
+    wait_graph(page)
+    page.click('[data-lab-tab="graph"]')
+    step_back_to_the_inputs(page)
+    check_fits(page, "after the graph stepper (en)", axe_at=(320,), axe_in=".labs")
+    for lab in RUNS:
         run_lab(page, lab)
         check_fits(page, f"after the {lab} lab (en)", axe_at=(320,), axe_in=".labs")
     # Every chart drawn so far is an image with a name and a summary in words.
@@ -158,6 +167,25 @@ def test_keyboard_alone_gives_a_digit_trains_loads_a_model_and_runs_a_lab(page):
     chooser.value.set_files(str(DIST / "models" / "default.npz"))
     page.wait_for_selector(f'{sel("model-info")}[data-source="uploaded"]')
 
+    # The test-set report: evaluated, and a mistake opened.
+    tab_to(page, "evaluate-run")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(sel("misclassified-item"), timeout=60_000)
+    tab_to(page, "misclassified-item")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"{sel('misclassified-detail')}:not([hidden])")
+
+    # The tiny network: stepped backward, an entry of dW1 explained, all from the keyboard.
+    page.wait_for_selector(f'{sel("netstep")}[data-phase="forward"]')
+    tab_to(page, "netstep-backward", limit=400)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f'{sel("netstep")}[data-phase="backward"]')
+    tab_to(page, selector=f"{sel('netstep-matrix-dW1')} td[data-pick]", limit=400)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"document.querySelector('{sel('netstep-entry')}').textContent.includes('dW1')"
+    )
+
     tab_to(page, selector='[role="tab"]')
     assert focused(page, "data-lab-tab") == "graph"  # only the selected tab is a tab stop
     page.keyboard.press("Tab")
@@ -175,10 +203,22 @@ def test_keyboard_alone_gives_a_digit_trains_loads_a_model_and_runs_a_lab(page):
         assert shown == [f"panel-{expected}"]
         assert page.get_attribute(f"#panel-{expected}", "aria-labelledby") == f"tab-{expected}"
     assert page.locator('[role="tab"][tabindex="0"]').count() == 1
-    tab_to(page, "lab-graph-run")
+    wait_graph(page)
+    tab_to(page, "graph-step-back", limit=400)  # the graph stepper, stepped back by Enter alone
+    for _ in range(4):
+        page.keyboard.press("Enter")
+    assert float(page.get_attribute(sel("graph-input-apple"), "data-grad")) == 2.2
+
+    # Write it yourself: an exercise chosen, its editor typed into, and checked.
+    tab_to(page, "exercise-relu", limit=400)
     page.keyboard.press("Enter")
-    page.wait_for_selector(f'{sel("lab-graph")}[data-done="true"]')
-    assert float(page.get_attribute(sel("graph-total"), "data-value")) == 715.0000000000001
+    tab_to(page, selector='[data-testid="exercise-editor"] .cm-content')
+    page.keyboard.press("Control+End")
+    page.keyboard.type("  # mine")
+    page.keyboard.press("Escape")  # the editor lets Tab indent until Escape
+    tab_to(page, "exercise-check")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f'{sel("exercise-result")}[data-done="true"]', timeout=60_000)
 
 
 def png(gray):
@@ -310,3 +350,44 @@ def test_the_main_thread_never_blocks_50_ms_while_a_deep_network_trains(page, br
     assert len(tasks) > 100
     assert all(cpu < 50 for _, cpu in seen)
     assert worst < 50
+
+
+def test_the_steppers_the_test_set_report_the_w_tiles_and_the_exercises_fit_a_phone(page):
+    """Every section main grew, with its results on screen (the graph and the tiny network
+    stepped through, the confusion matrix and a mistake, the inspector's W and dW tiles for
+    a drawing, an exercise's failed check and its solution): no horizontal scroll and
+    nothing axe finds at 320 and 390 px, in both languages."""
+    wait_graph(page)
+    step_back_to_the_inputs(page)
+    page.wait_for_selector(f'{sel("netstep")}[data-phase="forward"]')
+    page.click(sel("netstep-backward"))
+    page.wait_for_selector(f'{sel("netstep")}[data-phase="backward"]')
+    page.click(f'{sel("netstep-matrix-dW1")} td[data-row="2"][data-col="1"]')
+    page.click(sel("netstep-update"))
+    page.wait_for_selector(f'{sel("netstep")}[data-phase="update"]')
+    page.click(sel("evaluate-run"))
+    page.wait_for_selector(f"{sel('confusion-matrix')}[data-values]", timeout=60_000)
+    page.locator(sel("misclassified-item")).nth(0).click()
+    page.wait_for_selector(f"{sel('misclassified-detail')}:not([hidden])")
+    page.select_option(sel("inspector-source"), "digit")
+    draw(page, ONE)
+    wait_label(page, "1")
+    page.locator(sel("w-tiles")).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=w-tiles]').getAttribute('aria-label')"
+    )
+    page.click(sel("exercise-relu"))
+    page.click(sel("exercise-check"))  # the empty class: a failed check and its report
+    page.wait_for_selector(f'{sel("exercise-result")}[data-done="true"]', timeout=60_000)
+    page.click(sel("exercise-reveal"))
+    page.wait_for_selector(f"{sel('exercise-solution')}:not([hidden])")
+    for lang in ("en", "ko"):
+        set_language(page, lang)
+        for width in PHONES:
+            page.set_viewport_size({"width": width, "height": 800})
+            page.evaluate(NEXT_FRAMES)
+            page.wait_for_timeout(600)  # the scroll boxes look again after a change
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= width, f"{lang}: the page is {scroll_width} px at {width}"
+            found = axe_violations(page)
+            assert found == [], f"{lang} at {width} px: {found}"

@@ -22,12 +22,15 @@ PALETTE = {
     "sky": "#56B4E9",
     "black": "#000000",
 }
+#: Chance level for ten classes: the loss of a network that gives each class 1/10 (ln 10).
+CHANCE_LOSS = 2.302585092994046
 #: Point shapes (Chart.js ``pointStyle``) and line dashes, in the order series take them.
 SHAPES = ["circle", "triangle", "rect", "rectRot", "star", "crossRot", "rectRounded"]
 DASHES = [[], [6, 3], [2, 3], [8, 3, 2, 3], [1, 2], [12, 3], [4, 4]]
 #: Series colours, in the order series take them.
 SERIES = ["blue", "vermillion", "green", "purple", "orange", "sky", "black"]
 COLORS = {
+    "chance": "#868e96",  # gray, dashed: a reference line, not a series of the run
     "loss": PALETTE["vermillion"],
     "train": PALETTE["blue"],
     "test": PALETTE["green"],
@@ -78,7 +81,7 @@ def _options(x_title, y_title, y_max=None):
     }
 
 
-def _line(label, color, shape, point_radius=0, dashed=False):
+def _line(label, color, shape, point_radius=0, **style):
     line = {
         "label": label,
         "data": [],
@@ -87,8 +90,7 @@ def _line(label, color, shape, point_radius=0, dashed=False):
         "pointRadius": point_radius,
         "pointStyle": shape,
     }
-    if dashed:
-        line["borderDash"] = [6, 3]
+    line.update(style)  # (MicroPython has no ** inside a dict literal)
     return line
 
 
@@ -118,15 +120,18 @@ def redraw(chart, text=None, every=REDRAW_EVERY):
 
 
 class TrainingCharts:
-    """Loss per step and train/test accuracy per epoch."""
+    """Loss per step, with chance level marked, and train/test accuracy per epoch from
+    epoch 0 (the untrained network). The two accuracy lines differ in dash and marker, not
+    only in colour, so both stay visible where they overlap."""
 
     def __init__(self, loss_canvas, acc_canvas, labels):
+        chance = _line(labels["chance"], COLORS["chance"], "line", borderDash=[6, 4], borderWidth=1)
         self.loss = js.Chart.new(
             loss_canvas,
             to_js(
                 {
                     "type": "line",
-                    "data": {"datasets": [_line(labels["loss"], COLORS["loss"], "line")]},
+                    "data": {"datasets": [_line(labels["loss"], COLORS["loss"], "line"), chance]},
                     "options": _options(labels["step"], labels["loss"]),
                 }
             ),
@@ -138,23 +143,43 @@ class TrainingCharts:
                     "type": "line",
                     "data": {
                         "datasets": [
-                            _line(labels["train"], COLORS["train"], "circle", 3),
-                            _line(labels["test"], COLORS["test"], "triangle", 4, dashed=True),
+                            # train wide and below, test dashed and on top (lower order)
+                            _line(
+                                labels["train"],
+                                COLORS["train"],
+                                "circle",
+                                3,
+                                borderWidth=3,
+                                order=1,
+                            ),
+                            _line(
+                                labels["test"],
+                                COLORS["test"],
+                                "triangle",
+                                4,
+                                borderDash=[6, 3],
+                                order=0,
+                            ),
                         ]
                     },
                     "options": _options(labels["epoch"], labels["accuracy"], 1),
                 }
             ),
         )
+        self.acc.options.scales.x.ticks.precision = 0  # whole epochs
         self.loss_text = TextAlternative(loss_canvas)
         self.acc_text = TextAlternative(acc_canvas)
         self.labels = labels
+        self.total_steps = 1
         self._new_series()
 
     def _new_series(self):
         self.loss_text.clear()
         self.acc_text.clear()
         self.losses = self.loss_text.add_series(self.labels["loss"])
+        self.chance = self.loss_text.add_series(
+            self.labels["chance"], (0, self.total_steps), (CHANCE_LOSS, CHANCE_LOSS)
+        )
         self.train_acc = self.acc_text.add_series(self.labels["train"])
         self.test_acc = self.acc_text.add_series(self.labels["test"])
 
@@ -165,17 +190,27 @@ class TrainingCharts:
     def relabel(self, labels):
         self.labels = labels
         self.loss.data.datasets[0].label = labels["loss"]
+        self.loss.data.datasets[1].label = labels["chance"]
         self.acc.data.datasets[0].label = labels["train"]
         self.acc.data.datasets[1].label = labels["test"]
         self.losses.label = labels["loss"]
+        self.chance.label = labels["chance"]
         self.train_acc.label = labels["train"]
         self.test_acc.label = labels["test"]
+        for chart, x, y in ((self.loss, "step", "loss"), (self.acc, "epoch", "accuracy")):
+            chart.options.scales.x.title.text = labels[x]
+            chart.options.scales.y.title.text = labels[y]
         self._redraw()
 
-    def reset(self):
+    def reset(self, total_steps):
+        """Empty charts for a run of ``total_steps``, chance level drawn across them all."""
         self.loss.data.datasets[0].data = js.Array.new()
+        self.loss.data.datasets[1].data = to_js(
+            [{"x": 0, "y": CHANCE_LOSS}, {"x": total_steps, "y": CHANCE_LOSS}]
+        )
         for dataset in (self.acc.data.datasets[0], self.acc.data.datasets[1]):
             dataset.data = js.Array.new()
+        self.total_steps = total_steps
         self._new_series()
         self._redraw()
 
@@ -235,14 +270,22 @@ def histogram(canvas, label, color, described_by=None):
     return chart
 
 
-def show_histogram(chart, described, title):
-    """Put a ``pynet.inspection.describe`` result (counts over bin edges) into ``chart``."""
+def show_histogram(chart, described, title, as_share=False, y_max=None):
+    """Put a ``pynet.inspection.describe`` result (counts over bin edges) into ``chart``:
+    the counts, or with ``as_share`` each bin's percentage of all values (so layers of
+    different sizes compare); ``y_max`` fixes the height of the y axis."""
     edges = described.edges
+    counts = described.counts
     labels = js.Array.new()
-    for i in range(described.counts.length):
+    for i in range(counts.length):
         labels.push(f"{(edges[i] + edges[i + 1]) / 2:.3g}")
     chart.data.labels = labels
-    chart.data.datasets[0].data = described.counts
+    if as_share:
+        total = sum(counts[i] for i in range(counts.length)) or 1
+        chart.data.datasets[0].data = to_js([100 * counts[i] / total for i in range(counts.length)])
+    else:
+        chart.data.datasets[0].data = counts
+    chart.options.scales.y.max = y_max  # None (null): Chart.js fits the axis to the data
     chart.options.plugins.title.text = title
     chart.canvas.setAttribute("aria-label", title)
     redraw(chart)

@@ -22,6 +22,7 @@ class DrawPanel:
         self.changed = False
         self.predicting = False
         self.announced = None  # the guess the live region last said
+        self.guessed = False  # a first guess was shown
         self.pad = DrawingPad(find("draw-canvas"), self.on_drawing)
         on("clear-canvas", "click", lambda event: self.pad.clear())
         self.sources = DigitSources(app, self.pad)
@@ -85,3 +86,4 @@ class DrawPanel:
             self.show_bar(digit, result.probs[digit])
         put_image(find("seen-image"), result.image, 28, 28)
         put_image(find("saliency"), result.saliency, 28, 28)
+        self.guessed = True

@@ -15,9 +15,11 @@ from dom import find, listen, on
 from labs_view import LabResults
 from pyscript import document, window
 from tabs import Tabs
-from worker_link import WorkerDied, WorkerLink
+from worker_link import WorkerDied, WorkerFailed, WorkerLink
 
 NAMES = ["graph", "gradcheck", "optimizers", "init", "batchnorm", "overfit", "hyperparams"]
+#: The labs run here; the graph lab is a stepper of its own (graph_panel.py, on the engine).
+RUNS = NAMES[1:]
 #: The worker calls that make up each lab, in order (fast part first, so it shows at once).
 PARTS = {
     "optimizers": ["optimizer_paths", "optimizer_mnist"],
@@ -42,7 +44,7 @@ class LabsPanel:
         self.stopped = False
         self.active = None
         self.tabs = Tabs(document.querySelector('.labs [role="tablist"]'), self.show)
-        for name in NAMES:
+        for name in RUNS:
             on(f"lab-{name}-run", "click", lambda event, n=name: self.app.spawn(self.run(n)))
         on("lab-stop", "click", self.stop)
         on("lab-book", "click", lambda event: self.fill("data-book"))
@@ -52,15 +54,22 @@ class LabsPanel:
         inputs = document.querySelectorAll(".lab [data-param]")
         for i in range(inputs.length):
             listen(inputs[i], "change", self.app.remember_settings)
-        graph_inputs = document.querySelectorAll('[data-lab="graph"] [data-param]')
-        for i in range(graph_inputs.length):  # the graph updates as the student types
-            listen(graph_inputs[i], "input", lambda event: self.app.spawn(self.run("graph")))
+        listen(self.init_field("weight"), "change", self.init_fields_changed)
         self.show("graph")
+        self.init_fields_changed()
 
     async def connect(self, worker):
         worker.lab_progress = self.on_progress
 
     # -- tabs, settings, URL ---------------------------------------------------------------
+    @staticmethod
+    def init_field(name):
+        return document.querySelector(f'[data-lab="init"] [data-param="{name}"]')
+
+    def init_fields_changed(self, event=None):
+        """The book's four weight inits bring their own activations: the menu rests then."""
+        self.init_field("activation").disabled = self.init_field("weight").value == "book"
+
     def article(self, name):
         return find(f"lab-{name}")
 
@@ -83,6 +92,7 @@ class LabsPanel:
                 node.value = _default(node)
             elif node.hasAttribute(attribute):
                 node.value = node.getAttribute(attribute)
+        self.init_fields_changed()
         self.app.remember_settings()
 
     def fragment_pairs(self):
@@ -105,8 +115,10 @@ class LabsPanel:
             key = node.getAttribute("data-param")
             if key in pairs:
                 node.value = pairs[key]
+        self.init_fields_changed()
         self.article(name).scrollIntoView()
-        self.app.spawn(self.run(name))
+        if name in RUNS:
+            self.app.spawn(self.run(name))
 
     def apply_narrow(self, event=None):
         """Coarse to fine: the ranges become those spanned by the best trials."""
@@ -142,7 +154,7 @@ class LabsPanel:
     def set_running(self, name):
         self.running = name
         find("lab-stop").disabled = name is None
-        for other in NAMES:
+        for other in RUNS:
             find(f"lab-{other}-run").disabled = name is not None
 
     async def run(self, name):
@@ -183,6 +195,8 @@ class LabsPanel:
                 getattr(self.results, f"render_{part}")(out["result"])
         except WorkerDied:
             message = ("lab_stopped", {}) if self.stopped else ("lab_died", {})
+        except WorkerFailed as exc:
+            message = ("lab_error", {"message": str(exc)})
         finally:
             self.set_running(None)
             article.setAttribute("data-done", "true")

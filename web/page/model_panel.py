@@ -22,10 +22,14 @@ class ModelPanel:
 
     def show(self, model):
         text = i18n.text(f"model_{model.source}") + f" · {model.architecture}"
-        if model.test_accuracy:
-            text += " · " + i18n.text("model_accuracy", acc=fmt(model.test_accuracy, 4))
+        accuracy = model.test_accuracy if has(model, "test_accuracy") else None
+        if accuracy is not None:
+            text += " · " + i18n.text("model_accuracy", acc=fmt(accuracy, 4))
         find("model-info").textContent = text
         find("model-info").setAttribute("data-source", str(model.source))
+        find("model-info").setAttribute(
+            "data-test-accuracy", "" if accuracy is None else str(accuracy)
+        )
         if model.message:
             find("model-message").textContent = str(model.message)
 
@@ -46,7 +50,7 @@ class ModelPanel:
         input_node.value = ""
         result = await self.app.engine.call("upload_model", data)
         if has(result, "error"):
-            self.app.message("model-message", "upload_bad", message=result.error)
+            self.app.message("model-message", "upload_bad", error=result.error)
             return
         self.show(result.model)
         self.app.message("model-message", "upload_ok")

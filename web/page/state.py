@@ -26,13 +26,39 @@ DEFAULTS = {
 
 
 def parse_fragment(fragment):
-    """Every ``key=value`` pair of a URL fragment, decoded."""
-    pairs = {}
+    """Every ``key=value`` pair of a URL fragment, decoded, and the parts that could not be
+    (a malformed escape such as ``%E0%A4%A``): a bad link is read as far as it can be, never
+    fatal."""
+    pairs, skipped = {}, []
     for part in str(fragment).lstrip("#").split("&"):
         if "=" in part:
             key, value = part.split("=", 1)
-            pairs[str(js.decodeURIComponent(key))] = str(js.decodeURIComponent(value))
-    return pairs
+            try:
+                pairs[decode(key)] = decode(value)
+            except ValueError:
+                skipped.append(part[:40])
+    return pairs, skipped
+
+
+def decode(text):
+    """``decodeURIComponent`` in Python: ``%XX`` escapes as UTF-8, ValueError when malformed
+    (MicroPython cannot catch the URIError JavaScript's own throws: the page never started)."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        if text[i] == "%":
+            digits = text[i + 1 : i + 3]
+            if len(digits) != 2:
+                raise ValueError(text)
+            out.append(int(digits, 16))
+            i += 3
+        else:
+            out.extend(text[i].encode())
+            i += 1
+    try:
+        return bytes(out).decode()
+    except UnicodeError:
+        raise ValueError(text) from None
 
 
 def from_fragment(pairs):

@@ -26,6 +26,19 @@ class WorkerDied(Exception):
     """The worker stopped answering and was replaced; the call's work is lost."""
 
 
+class WorkerFailed(Exception):
+    """A served function failed inside the worker (web/worker/answers.py); the message is
+    the worker's ``<kind>: <message>``."""
+
+
+def answer(value):
+    """A worker's answer, or ``WorkerFailed`` when it is a ``{"crash": ...}``."""
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        if js.Reflect.has(value, "crash"):
+            raise WorkerFailed(str(value.crash))
+    return value
+
+
 def _now():
     return js.performance.now() / 1000
 
@@ -112,4 +125,4 @@ class WorkerLink:
         self.heard()
         if "error" in outcome:
             raise outcome["error"]
-        return outcome["value"]
+        return answer(outcome["value"])

@@ -12,6 +12,7 @@ which run in the pauses the training loop makes between steps.
 Values cross threads as JS objects (``to_js``) with images as RGBA ``Uint8ClampedArray``s.
 """
 
+import evaluation
 import js
 import numpy as np
 import plan
@@ -21,6 +22,7 @@ from pyodide.ffi import to_js
 from pyscript import storage
 
 from pynet import inspection, serialize
+from pynet.errors import for_page
 from pynet.network import MultiLayerNet
 from pynet.preprocess import EmptyDrawingError, to_mnist
 from pynet.serialize import ModelFileError
@@ -31,6 +33,8 @@ MODEL_KEY = "model"
 DEFAULT_MODEL_PATH = "models/default.npz"
 #: The inspector's batch: the first test images (the same ones every time, so runs compare).
 INSPECT_BATCH = 100
+#: The entries of a result that are RGBA images, sent as Uint8ClampedArrays.
+RGBA_KEYS = ("image", "saliency", "images", "tiles", "w_tiles")
 
 
 def _js(value):
@@ -39,6 +43,11 @@ def _js(value):
 
 def _rgba(image: np.ndarray):
     return js.Uint8ClampedArray.new(to_js(np.ascontiguousarray(image).tobytes()))
+
+
+def _with_images(result: dict) -> dict:
+    """``result`` with its RGBA images (``RGBA_KEYS``) as Uint8ClampedArrays for a canvas."""
+    return {key: _rgba(v) if key in RGBA_KEYS else v for key, v in result.items()}
 
 
 class Engine:
@@ -53,24 +62,30 @@ class Engine:
         #: The run in progress and the network it trains (what a drawing meets meanwhile).
         self.trainer: Trainer | None = None
         self.learning: MultiLayerNet | None = None
+        #: The run's single-step mode (Pause, Step, Continue), while a run is under way.
+        self.pacing: training.Pacing | None = None
         self.store = None
         self.base_url = ""
 
     # -- the model ---------------------------------------------------------------------------
     def describe(self, message: str = "") -> dict:
+        """The model in use for the page; ``test_accuracy`` only when the model records one
+        (None would reach MicroPython as a JS undefined, which is no float)."""
         config = self.network.config
         sizes = [config["input_size"], *config["hidden_size_list"], config["output_size"]]
-        return {
+        described = {
             "source": self.info.get("source", "default"),
             "architecture": "-".join(map(str, sizes)),
-            "test_accuracy": self.info.get("test_accuracy"),
             "message": message,
         }
+        if self.info.get("test_accuracy") is not None:
+            described["test_accuracy"] = self.info["test_accuracy"]
+        return described
 
     def use(self, network: MultiLayerNet, info: dict, source: str) -> None:
         config = network.config
         if config["input_size"] != 784 or config["output_size"] != 10:
-            raise ModelFileError("this model does not read 28×28 images into 10 digits")
+            raise ModelFileError("model_not_mnist")
         self.network, self.info = network, {**info, "source": source}
 
     async def save(self) -> None:
@@ -96,17 +111,14 @@ class Engine:
         except EmptyDrawingError:
             self.digit_trace = None
             return {"empty": True}
-        result = inspection.explain(network, digit)
-        self.digit_trace = result["trace"]
-        return {
-            "empty": False,
-            "label": result["label"],
-            "probs": result["probs"],
-            "image": _rgba(inspection.gray_rgba(digit)),
-            "saliency": _rgba(inspection.diverging_rgba(result["saliency"])),
-        }
+        explained = evaluation.explained(network, digit)
+        self.digit_trace = explained.pop("trace")
+        return _with_images(explained)
 
-    def inspection(self, network: MultiLayerNet, source: str) -> dict:
+    def inspection(self, network: MultiLayerNet, source: str, step: int | None = None) -> dict:
+        """The inspector's data: per layer its forward output and backward gradient, the
+        hidden layers' activations and gradients on shared axes, and the first layer's W and
+        dW as 28×28 tiles; ``step`` is the training step it shows, during a run."""
         if source == "digit":
             if self.digit_trace is None:
                 return {"empty": True}
@@ -115,16 +127,16 @@ class Engine:
             x, t = self.mnist["x_test"][:INSPECT_BATCH], self.mnist["t_test"][:INSPECT_BATCH]
             trace = network.backward_trace(x, t)
         summary = inspection.summarize_trace(trace)
-        tiles = inspection.weight_tiles(trace["layers"][0]["dW"])
+        summary.update(evaluation.first_layer_tiles(network, trace))
         summary.update(
             empty=False,
             source=source,
             samples=len(trace["layers"][0]["output"]),
-            tiles=_rgba(tiles),
-            tiles_width=tiles.shape[1],
-            tiles_height=tiles.shape[0],
+            across=inspection.layer_histograms(trace),
         )
-        return summary
+        if step is not None:
+            summary["step"] = step
+        return _with_images(summary)
 
 
 engine = Engine()
@@ -180,6 +192,25 @@ def stop():
     """End the run in progress after its current step (the page's Stop button)."""
     if engine.trainer is not None:
         engine.trainer.request_stop()
+        engine.pacing.stop()
+
+
+def pause():
+    """Hold the run after its current step; it reports where it stands (the page's Pause)."""
+    if engine.pacing is not None:
+        engine.pacing.pause()
+
+
+def step():
+    """While paused, run exactly one more mini-batch, reported with its inspection."""
+    if engine.pacing is not None:
+        engine.pacing.step()
+
+
+def resume():
+    """Go on training at full speed after a pause (the page's Continue)."""
+    if engine.pacing is not None:
+        engine.pacing.resume()
 
 
 def ping():
@@ -188,10 +219,30 @@ def ping():
 
 
 async def inspect(source):
-    """The layer inspector's data for the test batch or the drawn digit."""
+    """The layer inspector's data for the test batch or the drawn digit (while a paused run
+    waits, with the network it trains)."""
     if source != "digit":
         await engine.data()
-    return _js(engine.inspection(engine.network, source))
+    return _js(engine.inspection(engine.learning or engine.network, source))
+
+
+async def evaluate():
+    """The model on all 10,000 test images: its confusion matrix and its first mistakes,
+    each with its image (see ``evaluation.test_report``)."""
+    data = await engine.data()
+    report = evaluation.test_report(engine.network, data["x_test"], data["t_test"])
+    return _js(_with_images(report))
+
+
+async def explain_test(index):
+    """Test image ``index`` read by the model as a drawing is: its guess, its ten
+    probabilities, its true label and the saliency dL/dx."""
+    data = await engine.data()
+    index = int(index)
+    result = evaluation.explained(engine.network, evaluation.test_image(data, index))
+    result.pop("trace")
+    result.update(index=index, truth=int(data["t_test"][index]))
+    return _js(_with_images(result))
 
 
 def validate(raw):
@@ -199,7 +250,8 @@ def validate(raw):
     valid) and, when valid, the run's number of steps (for the progress bar: the page
     itself never parses a number)."""
     settings, errors = plan.parse(raw.to_py())
-    return _js({"errors": errors, "total_steps": settings["total_steps"] if settings else 0})
+    steps = settings["total_steps"] if settings else 0
+    return _js({"errors": plan.errors_for_page(errors), "total_steps": steps})
 
 
 async def train(raw):
@@ -218,7 +270,7 @@ async def upload_model(data):
         network, info = serialize.load_with_info(bytes(data.to_py()))
         engine.use(network, info, "uploaded")
     except ModelFileError as exc:
-        return _js({"error": str(exc)})
+        return _js({"error": for_page(exc.to_dict())})
     await engine.save()
     return _js({"model": engine.describe()})
 
@@ -238,7 +290,12 @@ __all__ = [
     "predict",
     "test_image",
     "stop",
+    "pause",
+    "step",
+    "resume",
     "inspect",
+    "evaluate",
+    "explain_test",
     "validate",
     "train",
     "download_model",
