@@ -18,7 +18,7 @@ from pyscript.ffi import create_proxy, to_js
 #: draw (KaTeX's displays scroll by our CSS).
 BOXES = (
     ".scroll-x, .katex-display, figure.matrix, .graph-checks, .graph-svg, .confusion,"
-    " .ex-output, .ex-solution pre, .walk .rule"
+    " .ex-output, .ex-solution pre, .walk .rule, .cm-scroller"
 )
 #: Seconds between two looks for new boxes while the page changes.
 SCAN_EVERY = 0.5
