@@ -41,7 +41,8 @@ def check_fits(page, state, axe_at=(), axe_in="document"):
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{state}: the page is {scroll_width} px wide at {width}"
         if width in axe_at:
-            assert axe_violations(page, axe_in) == [], f"{state} at {width} px"
+            found = axe_violations(page, axe_in)
+            assert found == [], f"{state} at {width} px: {found}"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

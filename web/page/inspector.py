@@ -96,6 +96,8 @@ class Inspector:
             card.appendChild(tiles)
             entry["w_tiles"] = tiles.querySelector('[data-testid="w-tiles"]')
             entry["tiles"] = tiles.querySelector('[data-testid="weight-tiles"]')
+            entry["w_tiles"].setAttribute("aria-label", i18n.text("w_tiles_title"))
+            entry["tiles"].setAttribute("aria-label", i18n.text("tiles_title"))
         return entry
 
     def _write(self, name, layer, summary):

@@ -148,7 +148,7 @@ class LabResults:
                     saturated=fmt(100 * last["saturated"], 1),
                 )
             html.append(
-                f'<div class="init-row" data-testid="init-row-{row["key"]}"><h4>{title}</h4>'
+                f'<div class="init-row" data-testid="init-row-{row["key"]}"><h3>{title}</h3>'
                 f'<p class="help">{stats}</p>'
                 '<div class="hist-row">'
                 + "".join(

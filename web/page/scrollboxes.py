@@ -20,8 +20,9 @@ BOXES = (
     ".scroll-x, .katex-display, figure.matrix, .graph-checks, .graph-svg, .confusion,"
     " .ex-output, .ex-solution pre, .walk .rule, .cm-scroller"
 )
-#: Seconds between two looks for new boxes while the page changes.
-SCAN_EVERY = 0.5
+#: Seconds between two looks for new boxes while the page changes (soon after a change, so
+#: a new box that overflows can take the focus before anyone tabs to it).
+SCAN_EVERY = 0.1
 
 
 class ScrollBoxes:
