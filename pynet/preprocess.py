@@ -23,6 +23,12 @@ class EmptyDrawingError(DrawingError):
 
 #: Ink below this (0..1) is treated as background when finding the digit's bounding box.
 INK_THRESHOLD = 0.1
+#: How many times its grain (median absolute deviation) a photo's paper may vary and still
+#: be paper: 5 MADs are about 3.4 standard deviations of Gaussian noise.
+PAPER_SPREAD = 5.0
+#: Paper this close to 0 ink (under half a level of 8-bit colour), without grain, is a
+#: canvas's: the drawing is read as drawn.
+CLEAN = 1 / 512
 #: The largest side read: a hi-dpi canvas is under 1000 pixels, and a 2048×2048 RGBA image
 #: already takes 128 MB as floats in the browser's worker.
 MAX_SIDE = 2048
@@ -65,7 +71,19 @@ def _ink(image: Any) -> np.ndarray:
         img = colour @ _LUMA if colour.shape[2] == 3 else colour[..., 0]
     border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
     # Paper is the colour of most of the border: light paper means dark ink.
-    return 1.0 - img if np.median(border) > 0.5 else img
+    light = np.median(border) > 0.5
+    ink, border = (1.0 - img, 1.0 - border) if light else (img, border)
+    # A photo's paper is gray and grainy, not white: paper up to PAPER_SPREAD times its
+    # grain (the border's median absolute deviation) becomes no ink, and the pen's usual
+    # ink (the 90th percentile of the inked pixels) full ink. A canvas's paper is exactly
+    # clean: a drawing is read as drawn (and the page's quick guess reads it alike).
+    paper = np.median(border)
+    grain = np.median(np.abs(border - paper))
+    if paper < CLEAN and grain < CLEAN:
+        return ink
+    ink = np.clip(ink - paper - PAPER_SPREAD * grain, 0.0, None)
+    inked = ink[ink > INK_THRESHOLD]
+    return np.clip(ink / np.percentile(inked, 90), 0.0, 1.0) if inked.size else ink
 
 
 def _resample_matrix(n_in: int, n_out: int) -> np.ndarray:

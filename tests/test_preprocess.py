@@ -51,3 +51,22 @@ def test_small_images_are_scaled_up():
     out = to_mnist(img)
     rows = np.flatnonzero(out.max(axis=1) > 0.1)
     assert rows[-1] - rows[0] + 1 == 20
+
+
+def test_a_photo_gray_paper_and_gray_ink_reads_like_a_clean_drawing():
+    """A phone photo of a digit: the paper is light gray, not white, with some noise, and
+    the pen is dark gray, not black. The paper must not count as ink."""
+    rng = np.random.default_rng(0)
+    clean = stroke()
+    photo = np.where(clean == 0, 70.0, 185.0) + rng.normal(0, 6, clean.shape)
+    rgb = np.repeat(np.clip(photo, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+    out = to_mnist(rgb)
+    rows = np.flatnonzero(out.max(axis=1) > 0.1)
+    assert rows[-1] - rows[0] + 1 == 20
+    assert out.max() > 0.9
+    assert np.abs(out - to_mnist(clean)).max() < 0.12
+
+
+def test_a_drawing_on_clean_paper_is_read_as_drawn():
+    faint = to_mnist(stroke(background=0, ink=128))
+    assert np.isclose(faint.max(), 128 / 255, atol=1e-6)  # not stretched: no photo here

@@ -1,22 +1,67 @@
-"""Live charts with Chart.js: training curves and the inspector's histograms.
+"""Live charts with Chart.js: training curves and the inspector's histograms, and the
+page's colours for data.
 
-Points arrive in bursts from the worker; charts redraw at most once per animation frame.
+Points arrive in bursts from the worker; a chart is redrawn through ``frames`` (at most a few
+times a second, never while out of sight, never all at once) with the least work Chart.js
+offers (``update("none")``), and its text alternative (``chart_text``) is rewritten then.
 """
 
 import js
-from pyscript.ffi import create_proxy, to_js
+from chart_text import TextAlternative
+from frames import frames
+from pyscript.ffi import to_js
 
+#: Okabe and Ito's palette, told apart by every kind of colour vision; every series also has
+#: its own point shape and a legend, so colour never carries the meaning alone.
+PALETTE = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "purple": "#CC79A7",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "black": "#000000",
+}
 #: Chance level for ten classes: the loss of a network that gives each class 1/10 (ln 10).
 CHANCE_LOSS = 2.302585092994046
-
+#: Point shapes (Chart.js ``pointStyle``) and line dashes, in the order series take them.
+SHAPES = ["circle", "triangle", "rect", "rectRot", "star", "crossRot", "rectRounded"]
+DASHES = [[], [6, 3], [2, 3], [8, 3, 2, 3], [1, 2], [12, 3], [4, 4]]
+#: Series colours, in the order series take them.
+SERIES = ["blue", "vermillion", "green", "purple", "orange", "sky", "black"]
 COLORS = {
-    "chance": "#868e96",
-    "loss": "#d9480f",
-    "train": "#1971c2",
-    "test": "#2f9e44",
-    "output": "#5c7cfa",
-    "grad": "#e8590c",
+    "chance": "#868e96",  # gray, dashed: a reference line, not a series of the run
+    "loss": PALETTE["vermillion"],
+    "train": PALETTE["blue"],
+    "test": PALETTE["green"],
+    "output": PALETTE["blue"],
+    "grad": PALETTE["vermillion"],
 }
+#: Seconds between two redraws of one chart while data streams in.
+REDRAW_EVERY = 0.3
+
+
+#: Each optimizer keeps its own colour and shape on every chart (the labs draw all six).
+OPTIMIZER_ORDER = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+
+
+def style(i, name=None):
+    """Colour, point shape and line dash of the ``i``-th series of a chart (or of optimizer
+    ``name``)."""
+    if name in OPTIMIZER_ORDER:
+        i = OPTIMIZER_ORDER.index(name)
+    return PALETTE[SERIES[i % len(SERIES)]], SHAPES[i % len(SHAPES)], DASHES[i % len(DASHES)]
+
+
+def swatch(i, name=None):
+    """HTML for a small sample of series ``i``'s colour and shape, set before its name."""
+    color, shape, _dash = style(i, name)
+    return f'<span class="swatch {shape}" style="background:{color}" aria-hidden="true"></span>'
+
+
+def marks(n, every=10):
+    """Point sizes that mark every ``every``-th point of a long curve with its shape."""
+    return [3 if i % every == 0 else 0 for i in range(n)]
 
 
 def _options(x_title, y_title, y_max=None):
@@ -31,46 +76,47 @@ def _options(x_title, y_title, y_max=None):
         "parsing": False,
         "normalized": True,
         "scales": {"x": x, "y": y},
-        "plugins": {"legend": {"display": True}},
+        "plugins": {"legend": {"display": True, "labels": {"usePointStyle": True}}},
         "elements": {"point": {"radius": 0}, "line": {"borderWidth": 1.5}},
     }
 
 
-def _line(label, color, point_radius=0, **style):
+def _line(label, color, shape, point_radius=0, **style):
     line = {
         "label": label,
         "data": [],
         "borderColor": color,
         "backgroundColor": color,
         "pointRadius": point_radius,
+        "pointStyle": shape,
     }
     line.update(style)  # (MicroPython has no ** inside a dict literal)
     return line
 
 
-class Redraw:
-    """Update a set of charts once in the next animation frame, however often asked."""
-
-    def __init__(self):
-        self.charts = []
-        self.pending = False
-        self._frame = create_proxy(self._draw)
-
-    def request(self, chart):
-        if chart not in self.charts:
-            self.charts.append(chart)
-        if not self.pending:
-            self.pending = True
-            js.requestAnimationFrame(self._frame)
-
-    def _draw(self, _time):
-        self.pending = False
-        charts, self.charts = self.charts, []
-        for chart in charts:
-            chart.update("none")
+def _chart_key(chart):
+    canvas = chart.canvas
+    key = canvas.getAttribute("data-chart")
+    if not key:
+        _charts[0] += 1
+        key = f"chart-{_charts[0]}"
+        canvas.setAttribute("data-chart", key)
+    return key
 
 
-redraw = Redraw()
+_charts = [0]
+
+
+def redraw(chart, text=None, every=REDRAW_EVERY):
+    """Redraw ``chart`` in a coming frame while it is in sight (and then say ``text``, its
+    ``TextAlternative``, anew)."""
+
+    def draw():
+        chart.update("none")
+        if text is not None:
+            text.write()
+
+    frames.later(_chart_key(chart), draw, node=chart.canvas, every=every)
 
 
 class TrainingCharts:
@@ -79,13 +125,13 @@ class TrainingCharts:
     only in colour, so both stay visible where they overlap."""
 
     def __init__(self, loss_canvas, acc_canvas, labels):
-        chance = _line(labels["chance"], COLORS["chance"], borderDash=[6, 4], borderWidth=1)
+        chance = _line(labels["chance"], COLORS["chance"], "line", borderDash=[6, 4], borderWidth=1)
         self.loss = js.Chart.new(
             loss_canvas,
             to_js(
                 {
                     "type": "line",
-                    "data": {"datasets": [_line(labels["loss"], COLORS["loss"]), chance]},
+                    "data": {"datasets": [_line(labels["loss"], COLORS["loss"], "line"), chance]},
                     "options": _options(labels["step"], labels["loss"]),
                 }
             ),
@@ -98,13 +144,20 @@ class TrainingCharts:
                     "data": {
                         "datasets": [
                             # train wide and below, test dashed and on top (lower order)
-                            _line(labels["train"], COLORS["train"], 3, borderWidth=3, order=1),
+                            _line(
+                                labels["train"],
+                                COLORS["train"],
+                                "circle",
+                                3,
+                                borderWidth=3,
+                                order=1,
+                            ),
                             _line(
                                 labels["test"],
                                 COLORS["test"],
+                                "triangle",
                                 4,
                                 borderDash=[6, 3],
-                                pointStyle="triangle",
                                 order=0,
                             ),
                         ]
@@ -114,17 +167,40 @@ class TrainingCharts:
             ),
         )
         self.acc.options.scales.x.ticks.precision = 0  # whole epochs
+        self.loss_text = TextAlternative(loss_canvas)
+        self.acc_text = TextAlternative(acc_canvas)
+        self.labels = labels
+        self.total_steps = 1
+        self._new_series()
+
+    def _new_series(self):
+        self.loss_text.clear()
+        self.acc_text.clear()
+        self.losses = self.loss_text.add_series(self.labels["loss"])
+        self.chance = self.loss_text.add_series(
+            self.labels["chance"], (0, self.total_steps), (CHANCE_LOSS, CHANCE_LOSS)
+        )
+        self.train_acc = self.acc_text.add_series(self.labels["train"])
+        self.test_acc = self.acc_text.add_series(self.labels["test"])
+
+    def _redraw(self):
+        redraw(self.loss, self.loss_text)
+        redraw(self.acc, self.acc_text)
 
     def relabel(self, labels):
+        self.labels = labels
         self.loss.data.datasets[0].label = labels["loss"]
         self.loss.data.datasets[1].label = labels["chance"]
         self.acc.data.datasets[0].label = labels["train"]
         self.acc.data.datasets[1].label = labels["test"]
+        self.losses.label = labels["loss"]
+        self.chance.label = labels["chance"]
+        self.train_acc.label = labels["train"]
+        self.test_acc.label = labels["test"]
         for chart, x, y in ((self.loss, "step", "loss"), (self.acc, "epoch", "accuracy")):
             chart.options.scales.x.title.text = labels[x]
             chart.options.scales.y.title.text = labels[y]
-        redraw.request(self.loss)
-        redraw.request(self.acc)
+        self._redraw()
 
     def reset(self, total_steps):
         """Empty charts for a run of ``total_steps``, chance level drawn across them all."""
@@ -134,24 +210,30 @@ class TrainingCharts:
         )
         for dataset in (self.acc.data.datasets[0], self.acc.data.datasets[1]):
             dataset.data = js.Array.new()
-        redraw.request(self.loss)
-        redraw.request(self.acc)
+        self.total_steps = total_steps
+        self._new_series()
+        self._redraw()
 
     def add_losses(self, first_step, losses):
         data = self.loss.data.datasets[0].data
         for i in range(losses.length):
-            data.push(to_js({"x": first_step + i, "y": losses[i]}))
-        redraw.request(self.loss)
+            loss = losses[i]
+            data.push(to_js({"x": first_step + i, "y": loss}))
+            self.losses.add(first_step + i, loss)
+        redraw(self.loss, self.loss_text)
 
     def add_accuracy(self, epoch, train, test):
         self.acc.data.datasets[0].data.push(to_js({"x": epoch, "y": train}))
         self.acc.data.datasets[1].data.push(to_js({"x": epoch, "y": test}))
-        redraw.request(self.acc)
+        self.train_acc.add(epoch, train)
+        self.test_acc.add(epoch, test)
+        redraw(self.acc, self.acc_text)
 
 
-def histogram(canvas, label, color):
-    """A small bar chart for one histogram (filled by ``show_histogram``)."""
-    return js.Chart.new(
+def histogram(canvas, label, color, described_by=None):
+    """A small bar chart for one histogram (filled by ``show_histogram``), named ``label``
+    for screen readers and described by ``described_by`` (its statistics, in words)."""
+    chart = js.Chart.new(
         canvas,
         to_js(
             {
@@ -184,6 +266,8 @@ def histogram(canvas, label, color):
             }
         ),
     )
+    TextAlternative(canvas, label or "histogram", described_by)
+    return chart
 
 
 def show_histogram(chart, described, title, as_share=False, y_max=None):
@@ -203,4 +287,5 @@ def show_histogram(chart, described, title, as_share=False, y_max=None):
         chart.data.datasets[0].data = counts
     chart.options.scales.y.max = y_max  # None (null): Chart.js fits the axis to the data
     chart.options.plugins.title.text = title
-    redraw.request(chart)
+    chart.canvas.setAttribute("aria-label", title)
+    redraw(chart)

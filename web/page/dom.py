@@ -68,3 +68,15 @@ def listen(node, event, handler):
 def on(testid, event, handler):
     """``listen`` on the element with ``data-testid="testid"``."""
     listen(find(testid), event, handler)
+
+
+def open_on_enter(testid):
+    """Let Enter open the file input ``testid``'s chooser, as Enter presses a button (the input
+    looks like one; Chromium opens a file input on Space only)."""
+
+    def key(event):
+        if event.key == "Enter":
+            event.preventDefault()
+            event.target.showPicker()
+
+    on(testid, "keydown", key)

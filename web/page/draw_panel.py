@@ -16,6 +16,7 @@ import asyncio
 import i18n
 import js
 import quick_guess
+from digit_sources import DigitSources
 from dom import HAS_HEX, bytes_of, find, next_turn, on, put_image, rgba_of
 from drawing import DrawingPad
 from model_panel import uses_default_model
@@ -50,12 +51,14 @@ class DrawPanel:
         self.app = app
         self.changed = False
         self.predicting = False
+        self.announced = None  # the guess the live region last said
         self.guessed = False  # a first guess was shown
         self.quick = None  # the default model, read for the quick guess
         self.pad = DrawingPad(find("draw-canvas"), self.on_drawing)
         on("clear-canvas", "click", lambda event: self.pad.clear())
         if HAS_HEX:
             app.spawn(self.read_quick_model())
+        self.sources = DigitSources(app, self.pad)
 
     def on_drawing(self):
         """The drawing changed (or the model did): ask for a new guess."""
@@ -133,6 +136,7 @@ class DrawPanel:
 
     # -- views -------------------------------------------------------------------------------
     def show_empty(self):
+        self.announced = None
         find("prediction").setAttribute("data-label", "")
         find("prediction-digit").textContent = i18n.text("draw_prompt")
         find("guess-note").hidden = True
@@ -155,6 +159,12 @@ class DrawPanel:
         node.setAttribute("data-by", by)
         find("prediction-digit").textContent = str(label)
         find("guess-note").hidden = by != "quick"
+        if label != self.announced:  # a screen reader hears each new guess once
+            self.announced = label
+            pct = f"{100 * probs[label]:.0f}"
+            find("guess-announcement").textContent = i18n.text(
+                "guess_announcement", label=label, pct=pct
+            )
         for digit in range(10):
             self.show_bar(digit, probs[digit])
         self.guessed = True

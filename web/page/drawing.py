@@ -29,7 +29,9 @@ class DrawingPad:
         canvas.addEventListener("pointercancel", self._handlers[2])
 
     def _point(self, event):
-        scale = self.canvas.width / self.canvas.getBoundingClientRect().width
+        # offsetX is measured inside the border, and the canvas may be shown smaller than
+        # its 280 pixels (a phone): scale by its inner width on screen.
+        scale = self.canvas.width / self.canvas.clientWidth
         return event.offsetX * scale, event.offsetY * scale
 
     def _down(self, event):
@@ -56,6 +58,17 @@ class DrawingPad:
         ctx.lineTo(point[0], point[1])
         ctx.stroke()
         self.last = point
+        self.empty = False
+        self.on_change()
+
+    def put(self, source, x, y, side):
+        """Replace the drawing with the square of ``source`` (an image, a bitmap or a canvas)
+        at (``x``, ``y``) with sides ``side``, scaled to fill the pad: a test image or a photo,
+        which the engine then reads like a drawing."""
+        self.ctx.clearRect(0, 0, self.canvas.width, self.canvas.height)
+        self.ctx.imageSmoothingEnabled = True
+        self.ctx.drawImage(source, x, y, side, side, 0, 0, self.canvas.width, self.canvas.height)
+        self.last = None
         self.empty = False
         self.on_change()
 

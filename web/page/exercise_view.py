@@ -8,6 +8,7 @@ message, what it printed) goes in as text, never as markup.
 """
 
 import i18n
+from chart_text import describe
 from dom import find, fmt
 from lab_charts import line_chart, series  # the labs' line charts, shared
 from pyscript import document
@@ -202,6 +203,7 @@ class UseView:
         if key in self.charts:
             self.charts[key].destroy()
         self.charts[key] = line_chart(canvas, datasets, x_title, y_title)
+        describe(canvas, datasets)  # its text alternative: each named series' numbers
         return self.charts[key]
 
     def show(self, r):

@@ -11,6 +11,7 @@ import charts
 import i18n
 import js
 from dom import find, fmt, on, put_image
+from frames import frames
 from layer_compare import LayerCompare
 from pyscript import document
 from pyscript.ffi import to_js
@@ -42,7 +43,7 @@ PARAM_ATTRIBUTES = {
 
 CARD = """
 <header><h3></h3><p class="layer-about"></p></header>
-<div class="formula"></div>
+<div class="formula scroll-x"></div>
 <div class="histograms">
   <figure><div class="chart-box small"><canvas class="h-output"></canvas></div><figcaption class="s-output"></figcaption></figure>
   <figure><div class="chart-box small"><canvas class="h-grad"></canvas></div><figcaption class="s-grad"></figcaption></figure>
@@ -67,10 +68,16 @@ def _stats(described):
 
 
 class Inspector:
-    def __init__(self, root, summary_line, compare):
+    """The cards. A card's numbers (its data attributes, the parameter-gradient norms) are
+    written at once; its drawing (formula, histograms, statistics, weight tiles) is queued on
+    ``frames``, so a deep network's twenty cards never hold the main thread at once, and a
+    card out of sight is drawn only when the student scrolls to it."""
+
+    def __init__(self, root, summary_line, compare, scroll_boxes):
         self.root = root
         self.summary_line = summary_line
         self.compare = LayerCompare(compare)
+        self.scroll_boxes = scroll_boxes
         self.cards = {}
         self.last = None
 
@@ -80,20 +87,8 @@ class Inspector:
         card.setAttribute("data-testid", f"layer-{layer.name}")
         card.innerHTML = CARD
         card.querySelector("h3").textContent = layer.name
-        about = card.querySelector(".layer-about")
-        about.setAttribute("data-i18n", f"layer_{layer.kind}")
-        js.katex.render(
-            FORMULAS[layer.kind],
-            card.querySelector(".formula"),
-            to_js({"throwOnError": False, "displayMode": True}),
-        )
-        entry = {
-            "card": card,
-            "output": charts.histogram(
-                card.querySelector(".h-output"), "", charts.COLORS["output"]
-            ),
-            "grad": charts.histogram(card.querySelector(".h-grad"), "", charts.COLORS["grad"]),
-        }
+        card.querySelector(".layer-about").setAttribute("data-i18n", f"layer_{layer.kind}")
+        entry = {"card": card, "kind": layer.kind, "output": None, "grad": None}
         if layer.name == "Affine1":
             tiles = document.createElement("div")
             tiles.className = "tile-pair"
@@ -101,7 +96,39 @@ class Inspector:
             card.appendChild(tiles)
             entry["w_tiles"] = tiles.querySelector('[data-testid="w-tiles"]')
             entry["tiles"] = tiles.querySelector('[data-testid="weight-tiles"]')
+            entry["w_tiles"].setAttribute("aria-label", i18n.text("w_tiles_title"))
+            entry["tiles"].setAttribute("aria-label", i18n.text("tiles_title"))
         return entry
+
+    def _write(self, name, layer, summary):
+        """A card's words and pictures: formula (the first time), statistics, weight tiles."""
+        entry = self.cards.get(name)
+        if entry is None:
+            return
+        card = entry["card"]
+        formula = card.querySelector(".formula")
+        if not formula.firstChild:
+            options = to_js({"throwOnError": False, "displayMode": True})
+            js.katex.render(FORMULAS[entry["kind"]], formula, options)
+            self.scroll_boxes.watch(formula)
+        card.querySelector(".s-output").textContent = _stats(layer.output)
+        card.querySelector(".s-grad").textContent = _stats(layer.grad)
+        card.querySelector(".layer-about").textContent = i18n.text(f"layer_{layer.kind}")
+        if "tiles" in entry:
+            self._tiles(entry, summary)
+
+    def _histogram(self, name, part, described):
+        """One of a card's two histograms (``part``: output or grad), made the first time."""
+        entry = self.cards.get(name)
+        if entry is None:
+            return
+        card = entry["card"]
+        if entry[part] is None:
+            stats = card.querySelector(f".s-{part}")
+            canvas = card.querySelector(f".h-{part}")
+            entry[part] = charts.histogram(canvas, "", charts.COLORS[part], described_by=stats)
+        title = i18n.text("forward_output" if part == "output" else "backward_grad")
+        charts.show_histogram(entry[part], described, title)
 
     def show(self, summary):
         """Show a summary from the engine (or a hint when there is nothing to show)."""
@@ -126,7 +153,9 @@ class Inspector:
             if entry is None:
                 entry = self.cards[layer.name] = self._card(layer)
             card = entry["card"]
-            self.root.appendChild(card)  # (re)appends in order
+            there = self.root.children[i] if i < self.root.children.length else None
+            if there is None or not there.isSameNode(card):  # (moving a card lays it out anew)
+                self.root.insertBefore(card, there)
             card.setAttribute("data-grad-norm", str(layer.grad.norm))
             norms = []
             keys = js.Object.keys(layer.params)
@@ -136,13 +165,15 @@ class Inspector:
                 card.setAttribute(PARAM_ATTRIBUTES[key], str(value))
                 norms.append(f"‖{key}‖ = {fmt(value)}")
             card.querySelector(".param-norms").textContent = "   ".join(norms)
-            charts.show_histogram(entry["output"], layer.output, i18n.text("forward_output"))
-            charts.show_histogram(entry["grad"], layer.grad, i18n.text("backward_grad"))
-            card.querySelector(".s-output").textContent = _stats(layer.output)
-            card.querySelector(".s-grad").textContent = _stats(layer.grad)
-            card.querySelector(".layer-about").textContent = i18n.text(f"layer_{layer.kind}")
-            if "tiles" in entry:
-                self._tiles(entry, summary)
+            key, every = f"layer-{layer.name}", charts.REDRAW_EVERY
+            frames.later(key, lambda n=layer.name, x=layer: self._write(n, x, summary), card, every)
+            for part, described in (("output", layer.output), ("grad", layer.grad)):
+                frames.later(
+                    f"{key}-{part}",
+                    lambda n=layer.name, p=part, d=described: self._histogram(n, p, d),
+                    card,
+                    every,
+                )
         for name in list(self.cards):
             if name not in names:
                 self.cards.pop(name)["card"].remove()
@@ -174,7 +205,10 @@ class InspectorPanel:
     def __init__(self, app):
         self.app = app
         self.view = Inspector(
-            find("layer-inspector"), find("inspector-summary"), find("layer-compare")
+            find("layer-inspector"),
+            find("inspector-summary"),
+            find("layer-compare"),
+            app.scroll_boxes,
         )
         on("inspector-source", "change", lambda event: self.app.spawn(self.refresh()))
         on("inspector-refresh", "click", lambda event: self.app.spawn(self.refresh()))

@@ -3,11 +3,8 @@ new run draws on a fresh chart, and the small touches the book's figures need (c
 small multiples, labelled log axes, readable weight scales)."""
 
 import js
+from chart_text import describe
 from pyscript.ffi import to_js
-
-SERIES_COLORS = ["#1971c2", "#2f9e44", "#e8590c", "#ae3ec9"]
-#: A second line in a chart is dashed, so it is told apart without its colour.
-DASHED = [6, 3]
 
 
 def line_chart(canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
@@ -20,7 +17,8 @@ def line_chart(canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
             "x": {"type": x_type, "title": {"display": True, "text": x_title}},
             "y": {"title": {"display": True, "text": y_title}},
         },
-        "elements": {"point": {"radius": 0}, "line": {"borderWidth": 1.5}},
+        "elements": {"point": {"radius": 0}, "line": {"borderWidth": 2}},
+        "plugins": {"legend": {"labels": {"usePointStyle": True}}},
     }
     if y_max is not None:
         options["scales"]["y"].update(min=0, max=y_max)
@@ -29,11 +27,16 @@ def line_chart(canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
     )
 
 
-def series(label, color, xs, ys, **extra):
+def series(label, style, xs, ys, **extra):
+    """A line dataset. ``style``: a CSS colour, or ``charts.style``'s (colour, point shape,
+    dash), so that colour never tells series apart alone."""
+    color, shape, dash = style if isinstance(style, tuple) else (style, "circle", [])
     line = {
         "label": label,
         "borderColor": color,
         "backgroundColor": color,
+        "pointStyle": shape,
+        "borderDash": dash,
         "data": [{"x": x, "y": y} for x, y in zip(xs, ys)],  # noqa: B905 (MicroPython's zip has no strict)
     }
     line.update(extra)  # (MicroPython has no ** inside a dict literal)
@@ -59,8 +62,12 @@ class ChartSet:
             chart.destroy()
 
     def line(self, key, canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
+        """A line chart of ``datasets`` under ``key``, with its text alternative (each named
+        series' numbers, ``chart_text``)."""
         self.forget(key)  # before drawing: the canvas may be the old chart's own
-        return self.put(key, line_chart(canvas, datasets, x_title, y_title, y_max, x_type))
+        chart = self.put(key, line_chart(canvas, datasets, x_title, y_title, y_max, x_type))
+        describe(canvas, datasets)
+        return chart
 
     def drop(self, prefix):
         """Destroy every chart whose key starts with ``prefix`` (its canvases are going)."""

@@ -14,6 +14,7 @@ import i18n
 from dom import find, listen, on
 from labs_view import LabResults
 from pyscript import document, window
+from tabs import Tabs
 from worker_link import WorkerDied, WorkerFailed, WorkerLink
 
 NAMES = ["graph", "gradcheck", "optimizers", "init", "batchnorm", "overfit", "hyperparams"]
@@ -42,12 +43,7 @@ class LabsPanel:
         self.running = None
         self.stopped = False
         self.active = None
-        for name in NAMES:
-            listen(
-                document.querySelector(f'[data-lab-tab="{name}"]'),
-                "click",
-                lambda event, n=name: self.show(n),
-            )
+        self.tabs = Tabs(document.querySelector('.labs [role="tablist"]'), self.show)
         for name in RUNS:
             on(f"lab-{name}-run", "click", lambda event, n=name: self.app.spawn(self.run(n)))
         on("lab-stop", "click", self.stop)
@@ -79,11 +75,7 @@ class LabsPanel:
 
     def show(self, name):
         self.active = name
-        for other in NAMES:
-            self.article(other).hidden = other != name
-            document.querySelector(f'[data-lab-tab="{other}"]').setAttribute(
-                "aria-selected", str(other == name).lower()
-            )
+        self.tabs.select(name)
         self.app.remember_settings()
 
     def inputs(self, name):

@@ -14,7 +14,6 @@ import js
 import training_figures
 from dom import find, fmt, listen
 from lab_charts import ChartSet, log_label, series
-from optimizer_walk import COLORS as OPTIMIZER_COLORS
 from optimizer_walk import TITLES as OPTIMIZER_TITLES
 from optimizer_walk import OptimizerWalk
 from pyscript import document
@@ -32,7 +31,6 @@ TEX = {
     "hyperparams": r"\eta = 10^{u},\ u \sim U(\log_{10} \eta_{\min}, \log_{10} \eta_{\max}) \qquad "
     r"\lambda = 10^{v},\ v \sim U(\log_{10} \lambda_{\min}, \log_{10} \lambda_{\max})",
 }
-INIT_COLORS = {"std": "#e8590c", "xavier": "#1971c2", "he": "#2f9e44"}
 #: The order series are drawn and listed in: the book's.
 ORDER = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "std", "xavier", "he"]
 
@@ -64,7 +62,8 @@ class LabResults:
         for key, error in r["errors"].items():
             ok = "ok" if error < 1e-6 else "bad"
             rows.append(
-                f'<tr data-testid="gradcheck-{key}" data-error="{error}" class="{ok}"><td>{key}</td><td>{error:.2e}</td></tr>'
+                f'<tr data-testid="gradcheck-{key}" data-error="{error}" class="{ok}"><td>{key}</td><td>{error:.2e}</td>'
+                f"<td>{i18n.text('gradcheck_' + ok)}</td></tr>"
             )
         find("gradcheck-table").innerHTML = "".join(rows)
 
@@ -80,25 +79,37 @@ class LabResults:
         self.walk.draw(int(find("optimizers-step").value))
 
     async def play(self):
+        """Walk the paths step by step (or, for a student who asked for less motion, show
+        the last step at once)."""
         slider = find("optimizers-step")
+        if js.matchMedia("(prefers-reduced-motion: reduce)").matches:
+            slider.value = slider.max
+            self.draw_paths()
+            return
         for step in range(int(slider.max) + 1):
             slider.value = step
             self.draw_paths()
             await asyncio.sleep(0.08)
 
     def _curves(self, key, canvas, curves, finals, labels):
-        """Smoothed loss curves, one per name, and each one's last value listed below."""
+        """Smoothed loss curves, one per name (each in its colour, point shape and dash, its
+        shape marked every 10 points), and each one's last value listed below."""
         names = ordered(curves)
-        colors = [OPTIMIZER_COLORS.get(name) or INIT_COLORS[name] for name in names]
         datasets = [
-            series(labels[name], color, list(range(len(curves[name]))), curves[name])
-            for name, color in zip(names, colors)  # noqa: B905
+            series(
+                labels[name],
+                charts.style(i, name),
+                list(range(len(curves[name]))),
+                curves[name],
+                pointRadius=charts.marks(len(curves[name])),
+            )
+            for i, name in enumerate(names)
         ]
         self.charts.line(key, canvas, datasets, "iteration", i18n.text("loss"))
         find(finals).innerHTML = "".join(
-            f'<li data-testid="{key}-final-{name}" data-loss="{curves[name][-1]}" style="color:{color}">'
+            f'<li data-testid="{key}-final-{name}" data-loss="{curves[name][-1]}">{charts.swatch(i, name)}'
             f"{labels[name]}: {i18n.text('loss')} {curves[name][-1]:.3f}</li>"
-            for name, color in zip(names, colors)  # noqa: B905
+            for i, name in enumerate(names)
         )
 
     def render_optimizer_mnist(self, r):
@@ -137,7 +148,7 @@ class LabResults:
                     saturated=fmt(100 * last["saturated"], 1),
                 )
             html.append(
-                f'<div class="init-row" data-testid="init-row-{row["key"]}"><h4>{title}</h4>'
+                f'<div class="init-row" data-testid="init-row-{row["key"]}"><h3>{title}</h3>'
                 f'<p class="help">{stats}</p>'
                 '<div class="hist-row">'
                 + "".join(
@@ -157,9 +168,8 @@ class LabResults:
             for i, layer in enumerate(row["layers"]):
                 key = f"init-hist-{row['key']}-{i}"
                 figure = root.querySelector(f'[data-testid="init-{row["key"]}-layer-{i + 1}"]')
-                chart = charts.histogram(
-                    figure.querySelector("canvas"), "", charts.COLORS["output"]
-                )
+                canvas, caption = figure.querySelector("canvas"), figure.querySelector("figcaption")
+                chart = charts.histogram(canvas, "", charts.COLORS["output"], described_by=caption)
                 self.charts.put(key, chart)
                 title = i18n.text("init_layer", n=i + 1)
                 charts.show_histogram(chart, to_js(layer), title, y_max=y_max)

@@ -7,6 +7,7 @@ spike at a glance; each panel's standard deviation is written under it."""
 import charts
 import i18n
 from dom import fmt
+from frames import frames
 from pyscript import document
 
 #: The two rows: the part of ``summary.across`` and the colour it is drawn in.
@@ -29,6 +30,9 @@ class LayerCompare:
         self.charts = {}  # (part, layer name) -> (figure, chart)
 
     def show(self, across):
+        """Each panel's numbers and caption at once; its chart is made and drawn through
+        ``frames`` (one panel a job: making eight Chart.js charts at once held the main thread
+        for 90 ms), and only while in sight."""
         for part_name, color in ROWS:
             part = across[part_name]
             row = self.root.querySelector(f'[data-part="{part_name}"]')
@@ -42,27 +46,44 @@ class LayerCompare:
             for i in range(part.layers.length):
                 layer = part.layers[i]
                 names.append(layer.name)
-                figure, chart = self._panel(row, part_name, layer.name, color)
-                row.appendChild(figure)  # (re)appends in order
+                key = (part_name, layer.name)
+                figure = self._figure(row, i, key)
                 figure.setAttribute("data-std", str(layer.std))
-                title = i18n.text(f"compare_{part_name}_of", name=layer.name)
-                charts.show_histogram(chart, layer, title, as_share=True, y_max=y_max)
                 figure.querySelector("figcaption").textContent = i18n.text(
                     "compare_stats", mean=fmt(layer.mean, 3), std=fmt(layer.std, 3)
+                )
+                frames.later(
+                    f"compare-{part_name}-{layer.name}",
+                    lambda k=key, c=color, x=layer, y=y_max: self._draw(k, c, x, y),
+                    figure,
+                    charts.REDRAW_EVERY,
                 )
             for key in list(self.charts):
                 if key[0] == part_name and key[1] not in names:
                     self.charts.pop(key)[0].remove()
 
-    def _panel(self, row, part_name, name, color):
-        key = (part_name, name)
+    def _figure(self, row, i, key):
+        """The panel of ``key`` (a new one the first time), ``i``-th in its row."""
         if key not in self.charts:
             figure = document.createElement("figure")
-            figure.setAttribute("data-testid", f"compare-{part_name}-{name}")
+            figure.setAttribute("data-testid", f"compare-{key[0]}-{key[1]}")
             figure.innerHTML = (
                 '<div class="chart-box small"><canvas></canvas></div><figcaption></figcaption>'
             )
-            row.appendChild(figure)
-            chart = charts.histogram(figure.querySelector("canvas"), "", charts.COLORS[color])
-            self.charts[key] = (figure, chart)
-        return self.charts[key]
+            self.charts[key] = [figure, None]
+        figure = self.charts[key][0]
+        there = row.children[i] if i < row.children.length else None
+        if there is None or not there.isSameNode(figure):  # (moving a panel lays it out anew)
+            row.insertBefore(figure, there)
+        return figure
+
+    def _draw(self, key, color, layer, y_max):
+        entry = self.charts.get(key)
+        if entry is None:
+            return  # the layer is gone
+        figure, chart = entry
+        if chart is None:
+            canvas, caption = figure.querySelector("canvas"), figure.querySelector("figcaption")
+            chart = entry[1] = charts.histogram(canvas, "", charts.COLORS[color], caption)
+        title = i18n.text(f"compare_{key[0]}_of", name=key[1])
+        charts.show_histogram(chart, layer, title, as_share=True, y_max=y_max)

@@ -25,6 +25,7 @@ from loading import StartProgress
 from model_panel import ModelPanel
 from netstep_panel import NetStepPanel
 from pyscript import window
+from scrollboxes import ScrollBoxes
 from train_panel import TrainPanel
 from worker_link import START_STALL, WorkerDied, WorkerFailed, WorkerLink, WorkerStalled, answer
 
@@ -41,6 +42,8 @@ class App:
     def __init__(self):
         self.ready = False
         self.status_args = ("loading", "status_loading", {"seconds": 0})
+        self.announced = None  # the status key the live region last said
+        self.scroll_boxes = ScrollBoxes()
         self.messages = {}
         self.loading = StartProgress()
         self.engine = WorkerLink(
@@ -84,6 +87,11 @@ class App:
         node = find("app-status")
         node.setAttribute("data-state", name)
         node.textContent = i18n.text(key, **values)
+        loading = key in ("status_loading", "status_loading_mb")
+        said = "announce_loading" if loading else key
+        if said != self.announced:  # screen readers hear each stage once, not every second
+            self.announced = said
+            find("status-announcement").textContent = i18n.text(said, **values)
 
     def message(self, testid, key, error=None, **values):
         """Show the string ``key`` in element ``testid`` (with ``error``, a pynet error, as
@@ -160,6 +168,7 @@ class App:
         self.ready = True
         self.status("ready", "status_ready")
         self.train.set_busy(False)
+        self.draw.sources.enable(True)
         if not self.draw.pad.empty:
             self.draw.on_drawing()
         self.labs.restore(pairs)
@@ -229,6 +238,7 @@ class App:
         self.train.relabel()
         self.evaluation.relabel()
         self.inspector.view.relabel()
+        self.draw.sources.relabel()
         self.exercises.relabel()
         self.graph.relabel()
         self.netstep.relabel()

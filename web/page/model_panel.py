@@ -6,7 +6,7 @@ refused with the reason, and the model in use stays as it was.
 
 import i18n
 import js
-from dom import find, fmt, on
+from dom import find, fmt, on, open_on_enter
 from pyscript import document, window
 from pyscript.ffi import to_js
 from train_panel import has
@@ -27,6 +27,7 @@ class ModelPanel:
         self.app = app
         on("model-download", "click", lambda event: self.app.spawn(self.download()))
         on("model-upload", "change", lambda event: self.app.spawn(self.upload(event.target)))
+        open_on_enter("model-upload")
         on("model-reset", "click", lambda event: self.app.spawn(self.reset()))
 
     def show(self, model):

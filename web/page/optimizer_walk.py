@@ -3,6 +3,7 @@ each drawn as SVG at equal aspect (a unit of x is as long as a unit of y, so the
 looks as long and narrow as it is), with the contour lines, the path up to the chosen step,
 and the optimizer's update rule in full (KaTeX) above it."""
 
+import charts
 import i18n
 import js
 from dom import find
@@ -54,14 +55,8 @@ RULES = {
         r"& (\beta_1 = 0.9,\ \beta_2 = 0.999,\ t = 1, 2, 3, \dots)",
     ),
 }
-COLORS = {
-    "sgd": "#1971c2",
-    "momentum": "#2f9e44",
-    "nesterov": "#0c8599",
-    "adagrad": "#e8590c",
-    "rmsprop": "#ae3ec9",
-    "adam": "#c92a2a",
-}
+#: Each optimizer's colour: the one it has on every chart of the page (``charts.style``).
+COLORS = {name: charts.style(0, name)[0] for name in ORDER}
 #: The plotted region (as in figure 6-8) and its scale in SVG units per unit of x and y.
 X_RANGE, Y_RANGE, SCALE = (-10, 10), (-5, 5), 20
 LEFT, BOTTOM, TOP = 26, 20, 6
@@ -104,7 +99,7 @@ class OptimizerWalk:
         for name in ORDER:
             html.append(
                 f'<figure class="walk" data-testid="optimizers-panel-{name}">'
-                f'<figcaption><strong style="color:{COLORS[name]}">{TITLES[name]}</strong>'
+                f"<figcaption>{charts.swatch(0, name)}<strong>{TITLES[name]}</strong>"
                 f' <span class="lr"></span></figcaption><div class="walk-svg"></div>'
                 f'<div class="rule"></div></figure>'
             )
@@ -127,7 +122,7 @@ class OptimizerWalk:
             x, y = path["x"][-1], path["y"][-1]
             self.panel(name).querySelector(".lr").textContent = f"η = {path['lr']:g}"
             finals.append(
-                f'<li data-testid="optimizers-final-{name}" data-x="{x}" data-y="{y}" style="color:{COLORS[name]}">'
+                f'<li data-testid="optimizers-final-{name}" data-x="{x}" data-y="{y}">{charts.swatch(0, name)}'
                 f"{TITLES[name]} (η = {path['lr']:g}): ({x:.3f}, {y:.3f})</li>"
             )
         find("optimizers-finals").innerHTML = "".join(finals)

@@ -21,6 +21,9 @@ import struct
 INK_THRESHOLD = 0.1
 #: How much each of red, green and blue adds to gray (as pynet.preprocess._LUMA).
 LUMA = (0.299, 0.587, 0.114)
+#: pynet.preprocess.PAPER_SPREAD and CLEAN: how a photo's paper is told from a canvas's.
+PAPER_SPREAD = 5.0
+CLEAN = 1 / 512
 #: Input pixels of the first layer per slice (each is one row of its weights).
 PIXELS_PER_STEP = 24
 
@@ -91,7 +94,8 @@ def _average(values, plan):
 def _ink_of(data, width):
     """The function ``pynet.preprocess._ink`` applies to each pixel of this RGBA image
     (packed as a little-endian uint32): 0..255 values (or 0..1 when no byte is above 1) over
-    white paper, to gray by luma, inverted when the border is mostly light."""
+    white paper, to gray by luma, inverted when the border is mostly light, less a photo's
+    paper; and whether the paper is a photo's (its ink is then stretched: ``_stretched``)."""
     divisor = 1.0 if data.count(b"\x00") + data.count(b"\x01") == len(data) else 255.0
 
     grays = {}
@@ -112,12 +116,54 @@ def _ink_of(data, width):
     sides += array.array(
         "I", b"".join(data[i - 4 : i] for i in range(stride, len(data) + 1, stride))
     )
-    border = sorted(gray(x) for x in list(top) + list(bottom) + list(sides))
-    half = len(border) // 2
-    median = border[half] if len(border) % 2 else (border[half - 1] + border[half]) / 2
-    if median > 0.5:  # light paper: dark ink
-        return lambda x: 1.0 - gray(x)
-    return gray
+    border = [gray(x) for x in list(top) + list(bottom) + list(sides)]
+    base = gray
+    if _median(border) > 0.5:  # light paper: dark ink
+        border = [1.0 - v for v in border]
+
+        def base(x):
+            return 1.0 - gray(x)
+
+    paper = _median(border)
+    grain = _median([abs(v - paper) for v in border])
+    if paper < CLEAN and grain < CLEAN:  # a canvas: read as drawn
+        return base, False
+    cut = paper + PAPER_SPREAD * grain  # a photo's paper and its grain are no ink
+    return (lambda x: max(base(x) - cut, 0.0)), True
+
+
+def _median(values):
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
+
+
+def _percentile(values, q):
+    """numpy's percentile (linear) of a non-empty list."""
+    ordered = sorted(values)
+    at = q / 100 * (len(ordered) - 1)
+    lo = int(at)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (at - lo) * (ordered[hi] - ordered[lo])
+
+
+def _stretched(rows):
+    """A photo's ink: divided by its pen's usual ink (the 90th percentile of the inked
+    pixels) and clipped at 1, with the box of ink above the threshold found again (top,
+    bottom, left, right; top None when there is none), as pynet.preprocess._ink does."""
+    inked = [v for row in rows for v in row if v > INK_THRESHOLD]
+    if not inked:
+        return None, None, None, None
+    usual = _percentile(inked, 90)
+    top = bottom = left = right = None
+    for r, row in enumerate(rows):
+        rows[r] = row = [min(v / usual, 1.0) for v in row]
+        cols = [c for c, v in enumerate(row) if v > INK_THRESHOLD]
+        if cols:
+            top, bottom = top if top is not None else r, r
+            left = cols[0] if left is None else min(left, cols[0])
+            right = cols[-1] if right is None else max(right, cols[-1])
+    return top, bottom, left, right
 
 
 def _run(row, pixel, width, at_end):
@@ -198,7 +244,8 @@ def to_mnist(data, width, height, out):
     out["image"] = None
     if width == 0 or height == 0:
         return
-    inks = _Inks(_ink_of(data, width))
+    ink, photo = _ink_of(data, width)
+    inks = _Inks(ink)
     yield
     rows = []
     stride = 4 * width
@@ -212,6 +259,9 @@ def to_mnist(data, width, height, out):
             right = hi if right is None else max(right, hi)
         if r % 8 == 7:
             yield
+    if photo:
+        top, bottom, left, right = _stretched(rows)
+        yield
     if top is None:
         return
 

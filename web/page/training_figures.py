@@ -3,9 +3,12 @@ batch norm across weight scales (figure 6-18), overfitting and its regularisers 
 6-23), and the hyperparameter search (6-24). Each ``render_*`` takes the labs' ``ChartSet``
 and the lab worker's result."""
 
+import charts as styles
+import colour_scale
 import i18n
+from chart_text import TextAlternative
 from dom import find
-from lab_charts import DASHED, SERIES_COLORS, compact, scale_text, series
+from lab_charts import compact, scale_text, series
 
 #: The overfitting lab's networks in the book's order: the baseline first.
 OVERFIT_ORDER = ["none", "weight_decay", "dropout"]
@@ -32,13 +35,12 @@ def render_batchnorm(charts, r):
         datasets = [
             series(
                 i18n.text("bn_" + key),
-                SERIES_COLORS[0 if key == "batchnorm" else 2],
+                styles.style(j),  # blue circles, solid; vermillion triangles, dashed
                 list(range(1, len(row[key]) + 1)),
                 row[key],
-                pointRadius=1.5,
-                borderDash=[] if key == "batchnorm" else DASHED,
+                pointRadius=2,
             )
-            for key in ("batchnorm", "plain")
+            for j, key in enumerate(("batchnorm", "plain"))
         ]
         chart = charts.line(f"bn-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
         compact(chart, max(len(row["batchnorm"]), len(row["plain"])))
@@ -58,10 +60,8 @@ def render_overfit(charts, r):
         v = variants[name]
         epochs = list(range(1, len(v["train_acc"]) + 1))
         datasets = [
-            series(i18n.text("train_acc"), SERIES_COLORS[0], epochs, v["train_acc"]),
-            series(
-                i18n.text("test_acc"), SERIES_COLORS[1], epochs, v["test_acc"], borderDash=DASHED
-            ),
+            series(i18n.text("train_acc"), styles.style(0), epochs, v["train_acc"]),
+            series(i18n.text("test_acc"), styles.style(1), epochs, v["test_acc"]),
         ]
         chart = charts.line(f"overfit-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
         chart.options.scales.x.min, chart.options.scales.x.max = 0, len(epochs)
@@ -86,23 +86,36 @@ def render_hyperparams(charts, r, log_label):
         "pointBorderWidth": 2,
         "backgroundColor": "#fff",
     }
+    # Accuracy shows twice, as the colour on a scale (viridis) and as the size: never by
+    # colour alone; the best trials are outlined diamonds besides.
+    accs = [t["val_acc"] for t in trials]
+    low, high = min(accs), max(accs)
     datasets = []
     for label, group, style in (
-        (i18n.text("hp_others"), trials[best:], {"pointRadius": 5, "backgroundColor": "#adb5bd"}),
+        (i18n.text("hp_others"), trials[best:], {"backgroundColor": "#adb5bd"}),
         (i18n.text("hp_best", n=min(best, len(trials))), trials[:best], best_style),
     ):
         by_lr = sorted(group, key=lambda t: t["lr"])  # a Chart.js line dataset is x-sorted
+        where = [colour_scale.position(t["val_acc"], low, high) for t in by_lr]
         dataset = {
             "label": label,
             "data": [{"x": t["lr"], "y": t["weight_decay"]} for t in by_lr],
             # the points in their validation accuracy's colour; the legend in the style's
-            "pointBackgroundColor": [f"hsl({int(120 * t['val_acc'])}, 70%, 45%)" for t in by_lr],
+            "pointBackgroundColor": [colour_scale.colour(t) for t in where],
+            "pointRadius": [3 + 5 * t for t in where],
+            "borderColor": "#1d2433",
+            "pointBorderWidth": 1,
             "showLine": False,
             "clip": False,  # a trial at the edge of a range stays whole
         }
         dataset.update(style)
         datasets.append(dataset)
-    chart = charts.line("hp", find("hp-scatter"), datasets, "η", "λ", x_type="logarithmic")
+    canvas = find("hp-scatter")
+    chart = charts.line("hp", canvas, datasets, "η", "λ", x_type="logarithmic")
+    colour_scale.legend(find("hp-scale"), i18n.text("hp_scale"), low, high)
+    top = max(trials, key=lambda t: t["val_acc"])
+    lr, wd, acc = f"{top['lr']:.2e}", f"{top['weight_decay']:.2e}", f"{top['val_acc']:.3f}"
+    TextAlternative(canvas).write(i18n.text("hp_best_trial", lr=lr, wd=wd, acc=acc))
     chart.options.scales.y.type = "logarithmic"
     for axis, (low, high) in (
         (chart.options.scales.x, r["lr_range"]),

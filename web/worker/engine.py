@@ -169,6 +169,27 @@ def predict(pixels, width, height):
     return _js(engine.prediction(network, pixels, int(width), int(height)))
 
 
+async def test_image(index):
+    """MNIST test image ``index`` (the text of the page's field, 0 to 9999) as black ink on
+    a transparent 28×28 RGBA image, with its label: a digit to give the network without a
+    pointer. The page draws it on the pad, so it is predicted like a drawing (through
+    ``pynet.preprocess``). Only the test split is fetched for it (1.6 MB)."""
+    try:
+        data = await site_data.mnist_test(engine.base_url)
+    except site_data.SiteFileError as exc:
+        return _js({"failure": exc.as_failure()})
+    images = data["x_test"]
+    try:
+        i = int(str(index).strip())
+    except ValueError:
+        i = -1
+    if not 0 <= i < len(images):
+        return _js({"failure": {"code": "test_image_bad", "params": {"last": len(images) - 1}}})
+    ink = np.zeros((28, 28, 4), dtype=np.uint8)
+    ink[..., 3] = images[i].reshape(28, 28)
+    return _js({"index": i, "label": int(data["t_test"][i]), "image": _rgba(ink)})
+
+
 def stop():
     """End the run in progress after its current step (the page's Stop button)."""
     if engine.trainer is not None:
@@ -269,6 +290,7 @@ __all__ = [
     "boot",
     "ping",
     "predict",
+    "test_image",
     "stop",
     "pause",
     "step",

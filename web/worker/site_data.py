@@ -33,17 +33,28 @@ async def fetch(base_url: str, path: str) -> bytes:
     return await response.bytes()
 
 
+async def _split(base_url: str, split: str) -> None:
+    """Fetch one split of MNIST (``train`` or ``test``) into ``_mnist``, once."""
+    if f"x_{split}" in _mnist:
+        return
+    arrays = {}
+    for part in ("img", "label"):
+        stem = MNIST_FILES[f"{split}_{part}"]
+        arrays[part] = parse_idx(await fetch(base_url, f"data/{stem}.gz"), f"{stem}.gz")
+    _mnist[f"x_{split}"] = arrays["img"].reshape(-1, 784)
+    _mnist[f"t_{split}"] = arrays["label"]
+
+
+async def mnist_test(base_url: str) -> dict:
+    """``x_test`` (10000×784 uint8) and ``t_test`` alone (1.6 MB instead of 11.5): enough to
+    show a test image."""
+    await _split(base_url, "test")
+    return _mnist
+
+
 async def mnist(base_url: str) -> dict:
     """``x_train`` (60000×784 uint8), ``t_train``, ``x_test``, ``t_test``, verified by
     ``pynet.data.parse_idx`` (magic number, sizes)."""
-    if not _mnist:
-        arrays = {}
-        for key, stem in MNIST_FILES.items():
-            arrays[key] = parse_idx(await fetch(base_url, f"data/{stem}.gz"), f"{stem}.gz")
-        _mnist.update(
-            x_train=arrays["train_img"].reshape(-1, 784),
-            t_train=arrays["train_label"],
-            x_test=arrays["test_img"].reshape(-1, 784),
-            t_test=arrays["test_label"],
-        )
+    await _split(base_url, "train")
+    await _split(base_url, "test")
     return _mnist
