@@ -27,6 +27,15 @@ def data(page, testid, key):
 def test_gradcheck_optimizers_and_init_labs_show_their_lessons(page):
     # (the graph lab is a stepper of its own: test_steppers.py)
     run_lab(page, "gradcheck")
+    # Two workers have started (the engine and the labs'): once loaded, their start-up
+    # reports fall silent (they once answered each other's for ever, and the page froze).
+    heard = page.evaluate(
+        """() => new Promise(done => { let n = 0;
+            const channel = new BroadcastChannel("backprop-lab-start");
+            channel.onmessage = () => n++;
+            setTimeout(() => { channel.close(); done(n) }, 1500) })"""
+    )
+    assert heard == 0
     rows = page.eval_on_selector_all(
         '[data-testid^="gradcheck-"][data-error]',
         "rs => rs.map(r => [r.dataset.testid, +r.dataset.error])",

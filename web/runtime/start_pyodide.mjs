@@ -44,7 +44,9 @@ function report(file, done = false) {
 }
 
 // A page that starts listening late (its own start takes a moment) asks where things are.
-progress.onmessage = () => report(lastFile, true);
+// Only its question is answered: answering another worker's report would start an endless
+// exchange between workers (and flood the page).
+progress.onmessage = ({ data }) => data === "report" && report(lastFile, true);
 
 function counted(response) {
   if (!response.body) return response;
