@@ -70,7 +70,8 @@ class App:
         engine.show_inspection = self.on_inspection
         booted = await engine.boot(str(window.location.href))
         self.train.fill_choices(booted.choices)
-        self.model.show(booted.model)
+        self.model.show(booted.models)
+        self.model.say_notices(booted.models)
 
     def on_progress(self, p):
         self.engine.heard()
@@ -153,6 +154,7 @@ class App:
         window.localStorage.setItem(LANG_KEY, i18n.current["lang"])
         self.train.relabel()
         self.inspector.view.relabel()
+        self.model.relabel()
         name, key, values = self.status_args
         self.status(name, key, **values)
 

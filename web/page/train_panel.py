@@ -74,6 +74,15 @@ class TrainPanel:
         inits = choices.inits
         fill("init", [(inits[i], f"init_{inits[i]}", None) for i in range(inits.length)])
 
+    def optimizer_defaults(self):
+        """Each optimizer's own learning rate and parameters as the form writes them."""
+        optimizers = self.choices.optimizers
+        names = js.Object.keys(optimizers)
+        return {
+            names[i]: (str(optimizers[names[i]].lr), str(optimizers[names[i]].params))
+            for i in range(names.length)
+        }
+
     def read_form(self):
         raw = {}
         for field, default in state.DEFAULTS.items():
@@ -115,8 +124,7 @@ class TrainPanel:
         ready = self.app.ready
         find("train-start").disabled = training or not ready
         find("train-stop").disabled = not training
-        for testid in ("model-upload", "model-reset"):
-            find(testid).disabled = training or not ready
+        self.app.model.set_busy(training or not ready)
 
     async def stop(self):
         if self.training:
@@ -151,7 +159,7 @@ class TrainPanel:
             self.fail(result.failure.code, **{keys[i]: params[keys[i]] for i in range(keys.length)})
             return
         self.finish(result)
-        self.app.model.show(result.model)
+        self.app.model.after_run(result)
         await self.app.model_changed()
 
     def begin_progress(self):

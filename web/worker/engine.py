@@ -15,19 +15,23 @@ Values cross threads as JS objects (``to_js``) with images as RGBA ``Uint8Clampe
 import js
 import numpy as np
 import plan
+import polyscript
 import site_data
 import training
+from model_history import Model, ModelHistory
 from pyodide.ffi import to_js
-from pyscript import storage
+from pyscript import flatted
 
-from pynet import inspection, serialize
+from pynet import inspection
 from pynet.network import MultiLayerNet
 from pynet.preprocess import EmptyDrawingError, to_mnist
 from pynet.serialize import ModelFileError
 from pynet.trainer import Trainer
 
-STORE_NAME = "backprop-lab"
-MODEL_KEY = "model"
+#: IndexedDB databases: the student's models (model_history.py), and where an older page
+#: kept its one model.
+STORE_NAME = "backprop-lab/models"
+LEGACY_STORE, LEGACY_KEY = "@pyscript/backprop-lab", "model"
 DEFAULT_MODEL_PATH = "models/default.npz"
 #: The inspector's batch: the first test images (the same ones every time, so runs compare).
 INSPECT_BATCH = 100
@@ -41,47 +45,86 @@ def _rgba(image: np.ndarray):
     return js.Uint8ClampedArray.new(to_js(np.ascontiguousarray(image).tobytes()))
 
 
+class BrowserStore:
+    """The models' storage: IndexedDB through polyscript's ``storage`` (a Map kept in step
+    with the database), as a mapping of key → bytes or str. Bytes are kept as a Uint8Array,
+    which IndexedDB stores as it is (PyScript's ``Storage`` would write them as JSON text of
+    numbers, several times the size, and parse it all again at every start)."""
+
+    def __init__(self, database) -> None:
+        self.database = database
+
+    @classmethod
+    async def open(cls, name: str) -> "BrowserStore":
+        return cls(await polyscript.storage(name))
+
+    def get(self, key: str):
+        """The value: bytes, a str, ``None`` if absent, or whatever else an older page left
+        (which ``ModelHistory`` refuses)."""
+        value = self.database.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        to_bytes = getattr(value, "to_bytes", None)
+        return to_bytes() if callable(to_bytes) else value
+
+    def __contains__(self, key: str) -> bool:
+        return bool(self.database.has(key))
+
+    def __setitem__(self, key: str, value: bytes | str) -> None:
+        self.database.set(key, value if isinstance(value, str) else js.Uint8Array.new(to_js(value)))
+
+    def __delitem__(self, key: str) -> None:
+        self.database.delete(key)
+
+    async def sync(self) -> None:
+        await self.database.sync()
+
+
+async def _legacy_model() -> bytes | None:
+    """The one model an older page kept (PyScript's ``Storage``: flatted JSON), removed from
+    there once read; ``ModelHistory.restore`` checks it like any stored model."""
+    old = await polyscript.storage(LEGACY_STORE)
+    text = old.get(LEGACY_KEY)
+    if text is None:
+        return None
+    old.delete(LEGACY_KEY)
+    await old.sync()
+    try:
+        kind, values = flatted.parse(str(text))
+        return bytes(values) if kind == "bytearray" else b""
+    except Exception:  # noqa: BLE001 (any damage: the empty bytes are refused with a notice)
+        return b""
+
+
 class Engine:
-    """The current model, the data (fetched on first need) and the last drawing's pass
-    through the network (its trace, kept so the inspector shows it without recomputing)."""
+    """The student's models (``history``), the data (fetched on first need) and the last
+    drawing's pass through the network (its trace, kept so the inspector shows it without
+    recomputing)."""
 
     def __init__(self) -> None:
-        self.network: MultiLayerNet | None = None
-        self.info: dict = {}
+        self.history: ModelHistory | None = None
         self.digit_trace: dict | None = None
         self.mnist: dict | None = None
         #: The run in progress and the network it trains (what a drawing meets meanwhile).
         self.trainer: Trainer | None = None
         self.learning: MultiLayerNet | None = None
-        self.store = None
+        self.store: BrowserStore | None = None
         self.base_url = ""
 
     # -- the model ---------------------------------------------------------------------------
-    def describe(self, message: str = "") -> dict:
-        config = self.network.config
-        sizes = [config["input_size"], *config["hidden_size_list"], config["output_size"]]
-        return {
-            "source": self.info.get("source", "default"),
-            "architecture": "-".join(map(str, sizes)),
-            "test_accuracy": self.info.get("test_accuracy"),
-            "message": message,
-        }
+    @property
+    def network(self) -> MultiLayerNet:
+        """The model in use."""
+        return self.history.in_use.network
 
-    def use(self, network: MultiLayerNet, info: dict, source: str) -> None:
-        config = network.config
-        if config["input_size"] != 784 or config["output_size"] != 10:
-            raise ModelFileError("this model does not read 28×28 images into 10 digits")
-        self.network, self.info = network, {**info, "source": source}
-
-    async def save(self) -> None:
-        self.store[MODEL_KEY] = bytearray(serialize.to_bytes(self.network, **self.info))
-        await self.store.sync()
-
-    async def load_default(self) -> None:
-        network, info = serialize.load_with_info(
-            await site_data.fetch(self.base_url, DEFAULT_MODEL_PATH)
-        )
-        self.use(network, info, "default")
+    async def models(self, notices: list | None = None) -> dict:
+        """Save the models (IndexedDB), then the page's view of them with ``notices``."""
+        notices = list(notices or [])
+        try:
+            await self.store.sync()
+        except Exception as exc:  # noqa: BLE001 (a full or refused storage: say so, go on)
+            notices.append({"code": "models_not_saved", "params": {"reason": str(exc)[:120]}})
+        return {**self.history.describe(), "notices": notices}
 
     async def data(self) -> dict:
         """MNIST, fetched on first need (site_data keeps it)."""
@@ -131,21 +174,14 @@ engine = Engine()
 
 
 async def boot(base_url):
-    """Load the saved model (or the default one) and tell the page what the form offers."""
+    """Restore the student's models (or start with the default one) and tell the page what
+    the form offers."""
     engine.base_url = str(base_url)
-    engine.store = await storage(STORE_NAME)
-    message = ""
-    saved = engine.store.get(MODEL_KEY)
-    if saved is not None:
-        try:
-            network, info = serialize.load_with_info(bytes(saved))
-            engine.use(network, info, info.get("source", "saved"))
-        except ModelFileError as exc:
-            message = f"the saved model could not be read ({exc}); using the default model"
-            del engine.store[MODEL_KEY]
-    if engine.network is None:
-        await engine.load_default()
-    return _js({"model": engine.describe(message), "choices": plan.choices()})
+    default = Model.default(await site_data.fetch(engine.base_url, DEFAULT_MODEL_PATH))
+    engine.store = await BrowserStore.open(STORE_NAME)
+    engine.history = ModelHistory(engine.store, default)
+    notices = engine.history.restore(await _legacy_model())
+    return _js({"models": await engine.models(notices), "choices": plan.choices()})
 
 
 def predict(pixels, width, height):
@@ -187,28 +223,37 @@ async def train(raw):
 
 
 def download_model():
-    """The current model as .npz bytes."""
-    return js.Uint8Array.new(to_js(serialize.to_bytes(engine.network, **engine.info)))
+    """The model in use as .npz bytes."""
+    return js.Uint8Array.new(to_js(engine.history.in_use.to_bytes()))
 
 
 async def upload_model(data):
     """Use an uploaded .npz if it is a valid model; otherwise say why and change nothing."""
     try:
-        network, info = serialize.load_with_info(bytes(data.to_py()))
-        engine.use(network, info, "uploaded")
+        model = Model.from_bytes(bytes(data.to_py()), source="uploaded")
     except ModelFileError as exc:
         return _js({"error": str(exc)})
-    await engine.save()
-    return _js({"model": engine.describe()})
+    engine.history.adopt(model)
+    return _js({"models": await engine.models()})
 
 
 async def reset_model():
-    """Forget the trained model and go back to the default one."""
-    if MODEL_KEY in engine.store:
-        del engine.store[MODEL_KEY]
-        await engine.store.sync()
-    await engine.load_default()
-    return _js({"model": engine.describe()})
+    """Use the build's default model (the one in use becomes the previous one)."""
+    engine.history.reset()
+    return _js({"models": await engine.models()})
+
+
+async def undo_model():
+    """Go back to the previous model (and the one left becomes the previous one)."""
+    engine.history.undo()
+    return _js({"models": await engine.models()})
+
+
+async def choose_model(use_new):
+    """The student's choice about a newly trained model that did not take over by itself:
+    use it, or keep the model in use (the new one is then forgotten)."""
+    engine.history.choose(bool(use_new))
+    return _js({"models": await engine.models()})
 
 
 __all__ = [
@@ -222,4 +267,6 @@ __all__ = [
     "download_model",
     "upload_model",
     "reset_model",
+    "undo_model",
+    "choose_model",
 ]

@@ -12,6 +12,7 @@ import time
 import js
 import plan
 import site_data
+from model_history import Model
 from pyodide.ffi import to_js
 from pyscript import sync
 
@@ -39,8 +40,10 @@ def _heap_mb() -> float:
 
 async def run(engine, form: dict) -> dict:
     """Train a new network from the form's values; the result, or errors by field, or a
-    failure the page words (MNIST could not be fetched). A run that made at least one step
-    becomes ``engine``'s model."""
+    failure the page words (MNIST could not be fetched). The model of a run that made at
+    least one step takes over only if the run finished better than the model in use
+    (``outcome: "adopted"``); otherwise it waits for the student's choice (``"offered"``,
+    see model_history.py)."""
     settings, errors = plan.parse(form)
     if errors:
         return {"errors": errors}
@@ -105,19 +108,17 @@ async def run(engine, form: dict) -> dict:
         result = await _run_with_pauses(engine, trainer, network)
     finally:
         engine.trainer = engine.learning = None
-    if result.steps:
-        engine.use(
-            network,
-            {
-                "test_accuracy": result.final_test_acc,
-                "epochs": result.epochs,
-                "train_size": settings["train_size"],
-                "optimizer": settings["optimizer"],
-                **settings["optimizer_param"],
-            },
-            "trained",
-        )
-        await engine.save()
+    outcome = "none"
+    if result.steps:  # a run stopped before its first step has nothing to offer
+        info = {
+            "test_accuracy": result.final_test_acc,
+            "epochs": result.epochs,
+            "train_size": settings["train_size"],
+            "optimizer": settings["optimizer"],
+            **settings["optimizer_param"],
+            "source": "trained",
+        }
+        outcome = engine.history.after_run(Model.made(network, info), result.reason)
     return {
         "reason": result.reason,
         "message": result.message,
@@ -127,7 +128,8 @@ async def run(engine, form: dict) -> dict:
         "seconds": time.perf_counter() - start,
         "ms_per_step": 1000 * result.step_seconds / max(result.steps, 1),
         "heap_mb": _heap_mb(),
-        "model": engine.describe(),
+        "outcome": outcome,
+        "models": await engine.models(),
     }
 
 
