@@ -17,6 +17,7 @@ from dom import find, on
 from draw_panel import DrawPanel
 from inspector import InspectorPanel
 from labs_panel import LabsPanel
+from link import Link, followed
 from model_panel import ModelPanel
 from pyscript import window
 from train_panel import TrainPanel
@@ -34,6 +35,7 @@ class App:
         self.train = TrainPanel(self)
         self.model = ModelPanel(self)
         self.inspector = InspectorPanel(self)
+        self.link = Link(self)
         self.labs = None  # last: its tabs write the URL through remember_settings
         on("lang", "change", lambda event: self.set_language(event.target.value))
         for field in state.DEFAULTS:
@@ -111,15 +113,15 @@ class App:
             await self.engine.start()
         finally:
             ticker.cancel()
-        pairs = state.parse_fragment(window.location.hash)
-        self.train.apply_settings(state.from_fragment(pairs))
+        pairs = await self.link.restore()
         find("app-status").setAttribute("data-ready-ms", str(int(js.performance.now())))
         self.ready = True
         self.status("ready", "status_ready")
         self.train.set_busy(False)
         if not self.draw.pad.empty:
             self.draw.on_drawing()
-        self.labs.restore(pairs)
+        self.labs.restore(pairs, run=followed())
+        self.link.remember()  # the fragment as the page now is: only what it could use
         self.spawn(self.keep_offline())
 
     async def keep_offline(self):
@@ -155,14 +157,14 @@ class App:
         self.train.relabel()
         self.inspector.view.relabel()
         self.model.relabel()
+        self.link.relabel()
         name, key, values = self.status_args
         self.status(name, key, **values)
 
     def remember_settings(self, event=None):
-        if self.labs is None:
-            return
-        fragment = state.to_fragment(self.train.read_form(), self.labs.fragment_pairs())
-        window.history.replaceState(None, "", fragment or window.location.pathname)
+        """Write the settings (and the lab the student opened) to the URL (link.py)."""
+        if self.labs is not None:
+            self.link.remember()
 
 
 app = App()
