@@ -23,7 +23,7 @@ import sys
 import threading
 from pathlib import Path
 
-from sitebuild.browsers import CHROMIUM_FLAGS, find_chromium
+from sitebuild.browsers import CHROMIUM_FLAGS, find_browsers, find_chromium
 from sitebuild.serve import make_server, serve
 from sitebuild.site import build
 from sitebuild.steps import DIST, ROOT, BuildError
@@ -31,10 +31,10 @@ from sitebuild.venv import ensure_venv
 
 
 def test(pyodide_dist: Path | None, pytest_args: list[str]) -> int:
-    chromium = find_chromium()
+    browsers = find_browsers()
     build(pyodide_dist, with_bench=True)
-    env = {**os.environ, "BACKPROP_CHROMIUM": chromium}
-    print(f"Running the tests (Chromium: {chromium}) ...", flush=True)
+    env = {**os.environ, **browsers}
+    print(f"Running the tests (browsers: {', '.join(browsers.values())}) ...", flush=True)
     return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
 
 

@@ -8,7 +8,8 @@ Rows, all on MNIST with batches of 100:
 - the same pynet step natively (CPython), for the browser/native ratio;
 - the app itself: seconds from navigation to ready, cold (new profile), on the second visit
   (a reload once the service worker keeps the site) and on the third, the median of three
-  of each;
+  of each; a first visit over an emulated link (``first_visit``: 20 Mbit/s with 40 ms, and
+  5 Mbit/s with 80 ms): seconds to the first guess and to ready, and the MB moved by then;
   one full 60,000-sample epoch of 784-100-10 through the training form, with the wasm heap.
 
 Prints a table and writes the numbers to dist/bench-result.json. Nothing is asserted: the
@@ -18,7 +19,9 @@ machines are noisy, so read the ratios, which are measured side by side.
 import json
 import statistics
 import time
+from urllib.parse import urlsplit
 
+import first_visit
 from step_time import measure
 
 from pynet.data import load_mnist
@@ -71,6 +74,8 @@ def browser_rows(
     out = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=flags)
+        site = {"this build": urlsplit(site_url).port}
+        out["first_visit"] = first_visit.rows(browser, site, profiles)["this build"]
         times, page = ready_times(browser, site_url, profiles)
         for visit, runs in times.items():
             out[f"ready_{visit}_runs_s"] = runs
@@ -173,6 +178,7 @@ def print_table(r: dict) -> None:
         f"\nready (can draw and get a guess), median of {len(r['ready_cold_runs_s'])} profiles: "
         + ", ".join(medians)
     )
+    first_visit.print_rows({"this build": r["first_visit"]})
     print("\none matrix product in the page (float32, m×k×n), median of the rounds:")
     for row in r["page"]["products"]:
         m, k, n = row["shape"]

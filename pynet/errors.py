@@ -7,7 +7,10 @@ Every such error is a ``PynetError`` (a ``ValueError``) carrying
 - ``params``: plain JSON values (numbers, strings, lists of them) that fill the sentence;
 - ``str(error)``: the English sentence, for the command line and for tests.
 
-``error.to_dict()`` is what crosses to the page: ``{"code", "params", "message"}``.
+``for_page(error.to_dict())`` is what crosses to the page: ``{"code", "params", "message",
+"words"}``, where ``words`` holds each param as the sentence shows it (``!r`` and number
+formats applied, lists joined, a nested error as its own dict), so the page fills its own
+language's sentence by plain substitution: MicroPython has no ``str.format`` specs to spare.
 
 How a sentence is filled, in any language:
 
@@ -22,6 +25,7 @@ How a sentence is filled, in any language:
 Codes never change meaning; a new kind of error gets a new code.
 """
 
+import string
 from typing import Any
 
 import numpy as np
@@ -135,6 +139,7 @@ NAMES = {
     "beta2": "beta2",
     "epochs": "epochs",
     "mini_batch_size": "batch size",
+    "batch_size": "batch size",
     "train_size": "training samples",
 }
 
@@ -168,15 +173,40 @@ def _said(value: Any) -> Any:
     return value
 
 
-def render(code: str, params: dict) -> str:
-    """The English sentence for ``code`` filled with ``params`` (already plain)."""
-    template = MESSAGES.get(code)
+def render(code: str, params: dict, table: dict | None = None) -> str:
+    """The English sentence for ``code`` filled with ``params`` (already plain), from
+    ``table`` (an error class's own ``MESSAGES``) or the shared one."""
+    template = (table or MESSAGES).get(code)
     if template is None:  # a sentence raised as is, by code that does not use a code yet
         return code
     fields = {key: _said(value) for key, value in params.items()}
     if "name" in fields:
         fields["name"] = NAMES.get(fields["name"], fields["name"])
     return template.format(**fields)
+
+
+def words(code: str, params: dict, table: dict | None = None) -> dict:
+    """Each param of ``code`` as its sentence shows it, in any language: the template's
+    conversion and format spec applied (``{value!r}``, ``{low:,}``), lists joined, a nested
+    error as its own ``to_dict``-like dict; ``name`` stays the quantity's identifier.
+    ``table`` is the error class's own ``MESSAGES`` (a code means what its table says)."""
+    template = (table or MESSAGES).get(code, "")
+    specs = {
+        field: (conversion, spec)
+        for _, field, spec, conversion in string.Formatter().parse(template)
+        if field
+    }
+    said = {}
+    for key, value in params.items():
+        if isinstance(value, dict):
+            said[key] = {**value, "words": words(value["code"], value["params"])}
+            continue
+        conversion, spec = specs.get(key, (None, ""))
+        value = _said(value)
+        if conversion == "r":
+            value = repr(value)
+        said[key] = value if key == "name" else format(value, spec or "")
+    return said
 
 
 class PynetError(ValueError):
@@ -190,14 +220,26 @@ class PynetError(ValueError):
         The values the sentence names; they are kept short and plain (see ``_plain``).
     """
 
+    #: The sentences of this class's codes: the shared table, unless a module that keeps its
+    #: own codes (pynet.graph, pynet.netstep) gives its error class its own.
+    MESSAGES: dict[str, str] = MESSAGES
+
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
         self.params = {key: _plain(value, key == "value") for key, value in params.items()}
-        super().__init__(render(code, self.params))
+        super().__init__(render(code, self.params, self.MESSAGES))
 
     def to_dict(self) -> dict:
-        """``{"code", "params", "message"}``: what the worker sends to the page."""
+        """``{"code", "params", "message"}``: what the worker sends to the page (with
+        ``for_page``, which adds the ``words``)."""
         return {"code": self.code, "params": self.params, "message": str(self)}
+
+
+def for_page(error: dict, table: dict | None = None) -> dict:
+    """An error's ``to_dict`` with its ``words``: what the page needs to say it in any
+    language. ``table`` is the class's own ``MESSAGES``, for an error of a module that keeps
+    its own codes (``for_page(exc.to_dict(), type(exc).MESSAGES)``)."""
+    return {**error, "words": words(error["code"], error["params"], table)}
 
 
 # -- checks every module shares: each returns the value as a plain Python number ------------

@@ -82,6 +82,16 @@ def optimizer_paths(
 # -- 6.2.2: activation distributions --------------------------------------------------------
 _ACTIVATION_FUNCTIONS = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": relu}
 
+#: The book's activation-distribution figures, each initial weight with the activation it
+#: suits (or fails): (weight std, activation, figure). std 1 saturates sigmoid (6-10), std
+#: 0.01 collapses it to 0.5 (6-11), Xavier keeps it spread (6-13), as He does for ReLU (6-14).
+BOOK_INIT_FIGURES = (
+    (1.0, "sigmoid", "6-10"),
+    (0.01, "sigmoid", "6-11"),
+    ("xavier", "sigmoid", "6-13"),
+    ("he", "relu", "6-14"),
+)
+
 
 def activation_histograms(
     weight_init: str | float = 1.0,

@@ -13,6 +13,8 @@ from .trainer import Trainer
 #: The book's search ranges.
 BOOK_LR_RANGE = (1e-6, 1e-2)
 BOOK_WEIGHT_DECAY_RANGE = (1e-8, 1e-4)
+#: How many of the best trials the coarse-to-fine step narrows the ranges around.
+NARROW_TOP = 5
 
 
 @dataclass
@@ -97,7 +99,7 @@ def random_search(
     return sorted(trials, key=lambda trial: trial.val_acc, reverse=True)
 
 
-def narrow_ranges(trials: list[Trial], top: int = 5) -> dict[str, tuple[float, float]]:
+def narrow_ranges(trials: list[Trial], top: int = NARROW_TOP) -> dict[str, tuple[float, float]]:
     """The coarse-to-fine step: new ranges spanning the ``top`` best trials."""
     best = sorted(trials, key=lambda trial: trial.val_acc, reverse=True)[:top]
     if not best:

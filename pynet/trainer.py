@@ -45,6 +45,8 @@ class TrainResult:
     seconds: float = 0.0
     step_seconds: float = 0.0
     history: dict = field(default_factory=dict)
+    #: The loss that made a diverged run stop (NaN or far above the first), else None.
+    diverged_loss: float | None = None
 
 
 class Trainer:
@@ -166,6 +168,7 @@ class Trainer:
         self._last_good = self.network.get_state()
         step = 0
         reason, message = "finished", f"trained {self.epochs} epochs"
+        diverged_loss = None
         for epoch in range(1, self.epochs + 1):
             order = self.rng.permutation(len(self.x_train))
             for i in range(self.steps_per_epoch):
@@ -179,7 +182,7 @@ class Trainer:
                 if not self._sound(loss):
                     self.network.set_state(self._last_good)
                     how = "far above where it started" if math.isfinite(loss) else "not a number"
-                    reason = "diverged"
+                    reason, diverged_loss = "diverged", float(loss)
                     message = (
                         f"the loss became {loss:.4g} at step {step} (epoch {epoch}), {how}; "
                         "the weights are back to those of the last sound step. "
@@ -223,4 +226,5 @@ class Trainer:
             time.perf_counter() - start,
             step_seconds,
             history,
+            diverged_loss,
         )

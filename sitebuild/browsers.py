@@ -21,24 +21,64 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def find_chromium() -> str:
-    """The system Chromium, installing Debian's package when we are root and it is missing."""
-    for candidate in (
-        os.environ.get("BACKPROP_CHROMIUM"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        "/usr/bin/chromium",
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing Debian's chromium for the browser tests ...", flush=True)
+#: Where each program the browser tests run is found: the environment variable that overrides
+#: the search, the names or paths to try, and the Debian package that installs it.
+PROGRAMS = {
+    "chromium": (
+        "BACKPROP_CHROMIUM",
+        ["chromium", "chromium-browser", "/usr/bin/chromium"],
+        "chromium",
+    ),
+    "firefox": ("BACKPROP_FIREFOX", ["firefox-esr", "firefox"], "firefox-esr"),
+    # WebKitGTK's MiniBrowser comes with the library, which the driver's package pulls in.
+    "webkit": (
+        "BACKPROP_WEBKIT",
+        ["/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"],
+        "webkit2gtk-driver",
+    ),
+    "webkit-driver": ("BACKPROP_WEBKIT_DRIVER", ["WebKitWebDriver"], "webkit2gtk-driver"),
+    # A display for WebKit, which has no headless mode.
+    "xvfb": ("BACKPROP_XVFB", ["Xvfb"], "xvfb"),
+}
+
+
+def _locate(name: str) -> str | None:
+    variable, candidates, _ = PROGRAMS[name]
+    for candidate in (os.environ.get(variable), *candidates):
+        path = candidate and (shutil.which(candidate) or candidate)
+        if path and Path(path).is_file() and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def find_programs(names: list[str]) -> dict[str, str]:
+    """The path of each program in ``names``; the missing ones are installed from Debian's
+    packages (one apt-get run) when we are root, else a BuildError names what to install."""
+    found = {name: _locate(name) for name in names}
+    missing = sorted({PROGRAMS[name][2] for name, path in found.items() if path is None})
+    if missing and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"Installing Debian's {', '.join(missing)} for the browser tests ...", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         run(["apt-get", "update", "-qq"], env=env)
-        run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, stdout=subprocess.DEVNULL)
-        if Path("/usr/bin/chromium").exists():
-            return "/usr/bin/chromium"
-    raise BuildError(
-        "the browser tests need Chromium: install it (Debian: apt-get install chromium) "
-        "or set BACKPROP_CHROMIUM to its path"
-    )
+        run(["apt-get", "install", "-y", "-qq", *missing], env=env, stdout=subprocess.DEVNULL)
+        found = {name: _locate(name) for name in names}
+    absent = [name for name, path in found.items() if path is None]
+    if absent:
+        packages = " ".join(sorted({PROGRAMS[name][2] for name in absent}))
+        variables = ", ".join(PROGRAMS[name][0] for name in absent)
+        raise BuildError(
+            f"the browser tests need {', '.join(absent)}: install them (Debian: apt-get install "
+            f"{packages}) or set {variables} to their paths"
+        )
+    return found
+
+
+def find_chromium() -> str:
+    """The system Chromium, installing Debian's package when we are root and it is missing."""
+    return find_programs(["chromium"])["chromium"]
+
+
+def find_browsers() -> dict[str, str]:
+    """Everything the browser tests drive, by the environment variable that passes it on:
+    Chromium, Firefox, WebKitGTK's MiniBrowser with its WebDriver, and Xvfb for WebKit."""
+    return {PROGRAMS[name][0]: path for name, path in find_programs(list(PROGRAMS)).items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,33 @@ def default_model(data_dir: Path) -> str:
     )
     shutil.copy2(cached, target)
     return f"trained in {seconds:.1f} s, test accuracy {result.final_test_acc:.4f}"
+
+
+def write_quick_model(model: Path, target: Path) -> str:
+    """Write ``model``'s arrays where the page's main thread reads them without zip or npy
+    (web/page/quick_guess.py, MicroPython): a little-endian uint32 header length, a JSON
+    header (``activation``; ``layers``, each ``[inputs, outputs]``; the test accuracy),
+    then each layer's W (row by row) and b as little-endian float32."""
+    import numpy as np
+
+    from pynet import serialize
+    from pynet.network import layer_sizes
+
+    network, info = serialize.load_with_info(model)
+    config = network.config
+    if config["use_batchnorm"]:
+        raise BuildError("the page's quick guess reads networks without batch norm")
+    sizes = layer_sizes(config)
+    header = {
+        "activation": config["activation"],
+        "layers": [[n_in, n_out] for n_in, n_out in zip(sizes, sizes[1:], strict=False)],
+        "test_accuracy": info.get("test_accuracy"),
+    }
+    arrays = []
+    for idx in range(1, len(sizes)):
+        arrays += [network.params[f"W{idx}"], network.params[f"b{idx}"]]
+    values = b"".join(np.ascontiguousarray(a, dtype="<f4").tobytes() for a in arrays)
+    text = json.dumps(header).encode()
+    text += b" " * (-(len(text) + 4) % 4)  # the floats start at a multiple of 4
+    target.write_bytes(struct.pack("<I", len(text)) + text + values)
+    return f"{target.name} ({(len(text) + len(values)) / 1e3:.0f} KB, for the quick guess)"

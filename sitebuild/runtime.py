@@ -41,6 +41,8 @@ VENDOR_FILES = [
     ("katex/dist/katex.min.js", "vendor/katex/katex.min.js"),
     ("katex/dist/katex.min.css", "vendor/katex/katex.min.css"),
     ("katex/dist/fonts", "vendor/katex/fonts"),
+    # Graphviz in WebAssembly (inlined in the module): lays out chapter 5's graphs.
+    ("@hpcc-js/wasm-graphviz/dist/index.js", "vendor/graphviz.js"),
     ("@pyscript/core/dist", "pyscript"),
     (
         "@micropython/micropython-webassembly-pyscript/micropython.mjs",

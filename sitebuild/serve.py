@@ -1,9 +1,11 @@
-"""Serving dist/: the headers a PyScript worker needs, precompressed twins, a class's load."""
+"""Serving dist/: the headers a PyScript worker needs, precompressed twins, a class's load;
+or, for the tests, as a plain static host would (no isolation headers, no twins)."""
 
 from __future__ import annotations
 
 import http.server
 import os
+import sys
 from pathlib import Path
 
 from .steps import DIST, BuildError
@@ -30,13 +32,33 @@ ISOLATION_HEADERS = {
 }
 
 
+#: The longest request path served; a longer one is answered 414 (a real path is < 200).
+MAX_PATH = 2048
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serves dist/ with the headers a PyScript worker needs (cross-origin isolation for
-    SharedArrayBuffer) and the MIME types module scripts and wasm require."""
+    SharedArrayBuffer) and the MIME types module scripts and wasm require. Whatever a
+    request holds, it gets an answer: an odd path a 4xx, a folder no listing."""
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
 
     def send_head(self):
+        if len(self.path) > MAX_PATH:
+            self.send_error(http.HTTPStatus.REQUEST_URI_TOO_LONG)
+            return None
+        try:
+            return self._send_file()
+        except (OSError, ValueError):  # a NUL byte, a name the file system refuses
+            self.send_error(http.HTTPStatus.BAD_REQUEST)
+            return None
+
+    def list_directory(self, path):
+        """No listings: a folder without index.html is not found."""
+        self.send_error(http.HTTPStatus.NOT_FOUND)
+        return None
+
+    def _send_file(self):
         """A file with a gzipped twin beside it (X and X.gz) goes out as the twin, with
         Content-Encoding: gzip, to a browser that accepts it: fewer bytes on the wire, and
         the browser, not the page, inflates them."""
@@ -63,9 +85,36 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(host: str, port: int, directory: Path = DIST) -> http.server.ThreadingHTTPServer:
-    handler = lambda *a, **kw: SiteHandler(*a, directory=str(directory), **kw)  # noqa: E731
-    return http.server.ThreadingHTTPServer((host, port), handler)
+class PlainHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves dist/ as a plain static host does (``python3 -m http.server``, a bucket, GitHub
+    Pages): the right MIME types, but no isolation headers (so no SharedArrayBuffer in the
+    page) and no gzipped twins (the 36 MB snapshot goes out as it is)."""
+
+    extensions_map = SiteHandler.extensions_map
+
+    def log_message(self, format: str, *args) -> None:
+        if os.environ.get("BACKPROP_LOG_REQUESTS"):
+            super().log_message(format, *args)
+
+
+class ClassServer(http.server.ThreadingHTTPServer):
+    """A server a class can open at once: a deep accept queue (the default, 5, drops
+    connections when 30 students arrive together) and threads that never hold up a stop."""
+
+    request_queue_size = 256
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that leaves in the middle of a download (a closed tab) is no error."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+def make_server(host: str, port: int, directory: Path = DIST, isolated: bool = True) -> ClassServer:
+    """A server of ``directory``: ours (``isolated``, with the headers above), or a plain one."""
+    kind = SiteHandler if isolated else PlainHandler
+    handler = lambda *a, **kw: kind(*a, directory=str(directory), **kw)  # noqa: E731
+    return ClassServer((host, port), handler)
 
 
 def serve(host: str, port: int) -> None:

@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 from .data import mnist, pynet_data_dir
-from .model import default_model, pynet_wheel
+from .exercises import codemirror_module, exercise_catalog
+from .loading import mark_start_size
+from .model import default_model, pynet_wheel, write_quick_model
 from .runtime import (
     BENCH_VENDOR_FILES,
     FFLATE,
@@ -25,8 +27,9 @@ from .runtime import (
     npm_install,
     pyodide_wheels,
 )
+from .serve import ISOLATION_HEADERS
 from .snapshot import BYTECODE_SCRIPT, SNAPSHOT_IMPORTS, SNAPSHOT_SCRIPT
-from .steps import DIST, NODE_MODULES, ROOT, BuildError, made_by_node, sha256_of, step
+from .steps import CACHE, DIST, NODE_MODULES, ROOT, BuildError, made_by_node, sha256_of, step
 
 WEB = ROOT / "web"
 #: The main thread's MicroPython: main.py is the page's script, the rest of web/page/ its
@@ -139,6 +142,9 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         s["result"] = mnist(data_dir)
     with step("default model") as s:
         s["result"] = default_model(data_dir)
+        s["result"] += "; " + write_quick_model(
+            DIST / "models/default.npz", DIST / "models/default.f32"
+        )
     with step("web page") as s:
         for src, dst in VENDOR_FILES:
             copy_vendor(NODE_MODULES / src, DIST / dst)
@@ -152,22 +158,60 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         (DIST / MAIN_CONFIG).write_text(json.dumps(main, indent=1))
         (DIST / WORKER_CONFIG).write_text(json.dumps(worker_config(wheel), indent=1))
         s["result"] = f"{sum(1 for p in DIST.rglob('*') if p.is_file())} files in dist/"
+    with step("exercises") as s:
+        editor = codemirror_module(
+            DIST / "pyscript", DIST / "runtime" / "codemirror.mjs", "../pyscript/"
+        )
+        s["result"] = f"{exercise_catalog(DIST / 'exercises.json')}; {editor}"
     with step("SIMD kernel") as s:
         source, wabt = WEB / "runtime" / "matmul_simd.wat", NODE_MODULES / "wabt" / "index.js"
         args = [str(source), str(wabt)]
         binary = made_by_node(WAT_SCRIPT, args, [source, wabt], "matmul_simd.wasm")
         shutil.copy2(binary, DIST / "runtime" / "matmul_simd.wasm")
         s["result"] = f"runtime/matmul_simd.wasm ({binary.stat().st_size} bytes)"
+    with step("loading view") as s:
+        s["result"] = mark_start_size(DIST)
     if with_bench:
         with step("benchmark page") as s:
             s["result"] = assemble_bench(wheel)
+    with step("gzip twins") as s:
+        s["result"] = write_gzip_twins(DIST)
     with step("offline copy") as s:
         s["result"] = write_offline_files(DIST)
+    write_headers_file(DIST)  # after the offline list: the hosts that read it never serve it
     with step("offline check") as s:
         violations = offline_violations(DIST)
         if violations:
             raise BuildError("dist/ refers to other hosts:\n  " + "\n  ".join(violations[:20]))
         s["result"] = "no file in dist/ refers to another host"
+
+
+#: Files worth sending compressed: text and WebAssembly (zip, whl and .gz already are).
+COMPRESSIBLE = {".wasm", ".js", ".mjs", ".css", ".json", ".html", ".py", ".svg", ".ttf"}
+#: Smaller files are not worth a twin (a request's headers cost about as much).
+MIN_TWIN_BYTES = 8192
+
+
+def write_gzip_twins(folder: Path) -> str:
+    """Write X.gz beside every large compressible X (kept in .cache/ by content, so a rebuild
+    costs nothing): ``serve`` sends the twin with Content-Encoding: gzip to browsers that
+    accept it, as nginx's gzip_static does. Returns a summary."""
+    before = after = 0
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in COMPRESSIBLE or not path.is_file():
+            continue
+        size = path.stat().st_size
+        twin = path.with_name(path.name + ".gz")
+        if size < MIN_TWIN_BYTES or twin.exists():
+            continue
+        cached = CACHE / "gzip" / f"{sha256_of(path)[:24]}.gz"
+        if not cached.exists():
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        if cached.stat().st_size < 0.9 * size:
+            shutil.copy2(cached, twin)
+            before, after = before + size, after + cached.stat().st_size
+    return f"{before / 1e6:.1f} MB of text and wasm go out as {after / 1e6:.1f} MB"
 
 
 #: What the service worker (web/sw.js) does not keep for offline use: the benchmark page,
@@ -196,6 +240,16 @@ def write_offline_files(folder: Path) -> str:
     )
     size = sum((folder / p).stat().st_size for p in paths)
     return f"{len(paths)} files, {size / 1e6:.0f} MB, version {version}"
+
+
+def write_headers_file(folder: Path) -> None:
+    """Write _headers: the isolation headers our server sends, for the static hosts that take
+    a site's headers from such a file (Netlify, Cloudflare Pages). They read it and do not
+    serve it, so it must stay out of the offline list; anywhere else it is a file no page asks
+    for. Without these headers the page still works, without SharedArrayBuffer (README)."""
+    lines = [f"  {name}: {value}" for name, value in ISOLATION_HEADERS.items()]
+    text = "# Written by build.py: what a PyScript worker needs (cross-origin isolation).\n/*\n"
+    (folder / "_headers").write_text(text + "\n".join(lines) + "\n")
 
 
 def offline_violations(folder: Path) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sitebuild import data, runtime, serve, site, steps
+from sitebuild import data, loading, runtime, serve, site, steps
 
 
 def test_a_hash_mismatch_stops_the_build_naming_file_and_hashes():
@@ -108,6 +108,47 @@ def test_a_file_with_a_gzipped_twin_goes_out_gzipped_to_browsers_that_accept_it(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_plain_server_sends_mime_types_but_no_isolation_headers_and_no_twins(tmp_path):
+    (tmp_path / "a.mjs").write_text("export {}")
+    (tmp_path / "memory.bin").write_bytes(b"\0" * 1000)
+    (tmp_path / "memory.bin.gz").write_bytes(gzip.compress(b"\0" * 1000))
+    server = serve.make_server("127.0.0.1", 0, tmp_path, isolated=False)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with urllib.request.urlopen(f"{base}/a.mjs") as response:
+            assert response.headers["Content-Type"] == "text/javascript"
+            assert response.headers["Cross-Origin-Opener-Policy"] is None
+            assert response.headers["Cross-Origin-Embedder-Policy"] is None
+            assert response.headers["Cross-Origin-Resource-Policy"] is None
+        request = urllib.request.Request(f"{base}/memory.bin", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] is None
+            assert response.read() == b"\0" * 1000
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_headers_file_asks_static_hosts_for_our_servers_isolation_headers(tmp_path):
+    site.write_headers_file(tmp_path)
+    assert (tmp_path / "_headers").read_text().splitlines()[1:] == [
+        "/*",
+        "  Cross-Origin-Opener-Policy: same-origin",
+        "  Cross-Origin-Embedder-Policy: require-corp",
+        "  Cross-Origin-Resource-Policy: same-origin",
+    ]
+
+
+def test_the_built_headers_file_is_not_in_the_offline_list():
+    """Netlify and Cloudflare Pages read _headers and do not serve it: listed, it would make
+    the service worker's install fail there."""
+    if not (steps.DIST / "index.html").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py` first")
+    assert (steps.DIST / "_headers").is_file()
+    assert "_headers" not in (steps.DIST / "offline-files.js").read_text()
 
 
 def test_mnist_idx_files_are_rebuilt_from_the_pickle_layout():
@@ -205,3 +246,34 @@ def test_node_made_files_are_kept_until_their_script_args_or_inputs_change(tmp_p
     changed = steps.made_by_node(script, ["b", str(log)], [source], "out.txt")
     assert changed.read_text() == "b" and log.read_text() == "ran ran "
     assert not first.exists()  # the stale one is gone
+
+
+def test_large_text_and_wasm_get_a_gzip_twin_with_the_same_contents(tmp_path, monkeypatch):
+    monkeypatch.setattr(site, "CACHE", tmp_path / "cache")
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "big.js").write_text("const x = 1;\n" * 2000)
+    (out / "small.js").write_text("const x = 1;\n")
+    (out / "noise.wasm").write_bytes(np.random.default_rng(0).bytes(20000))  # incompressible
+    site.write_gzip_twins(out)
+    assert gzip.decompress((out / "big.js.gz").read_bytes()) == (out / "big.js").read_bytes()
+    assert not (out / "small.js.gz").exists() and not (out / "noise.wasm.gz").exists()
+
+
+def test_the_built_runtime_goes_out_compressed():
+    if not (steps.DIST / "index.html").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py` first")
+    wasm = steps.DIST / "pyodide" / "pyodide.asm.wasm"
+    assert wasm.with_name("pyodide.asm.wasm.gz").stat().st_size < 0.4 * wasm.stat().st_size
+
+
+def test_the_loading_view_is_told_the_size_of_an_engine_start(tmp_path):
+    (tmp_path / "pyodide").mkdir()
+    (tmp_path / "pyodide" / "pyodide.asm.wasm").write_bytes(b"w" * 1_500_000)
+    (tmp_path / "pyodide" / "pyodide-lock.json").write_bytes(b"{" * 100_000)  # read twice
+    (tmp_path / "pyodide" / "unrelated.js").write_bytes(b"x" * 9_000_000)
+    (tmp_path / "index.html").write_text('<output data-testid="app-status" role="status">')
+    assert loading.mark_start_size(tmp_path) == "an engine start reads 1.7 MB"
+    assert (
+        'data-testid="app-status" data-start-mb="1.7" role' in (tmp_path / "index.html").read_text()
+    )

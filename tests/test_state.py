@@ -1,5 +1,5 @@
 """The page's settings and the URL fragment (web/page/state.py), run natively: reading a link
-never fails, whatever it holds."""
+never fails, whatever it holds; a bad link is read as far as it can be."""
 
 import sys
 import types
@@ -16,7 +16,9 @@ def test_decode_reads_what_the_browser_encodes(text):
     assert state.decode(quote(text, safe="")) == text
 
 
-@pytest.mark.parametrize("text", ["%E0%A4%A", "%", "%G0", "%E0%A4", "%FF", "100%"])
+@pytest.mark.parametrize(
+    "text", ["%E0%A4%A", "%", "%G0", "% f", "%+f", "%-1", "%E0%A4", "%FF", "100%"]
+)
 def test_decode_refuses_a_malformed_escape_or_bytes_that_are_not_utf8(text):
     with pytest.raises(ValueError):
         state.decode(text)
@@ -26,6 +28,11 @@ def test_a_malformed_part_is_set_aside_and_the_rest_is_read():
     pairs, unreadable = state.parse_fragment("#lab=graph&x=%E0%A4%A&epochs=2&stray&")
     assert pairs == {"lab": "graph", "epochs": "2"}
     assert unreadable == ["x=%E0%A4%A", "stray"]
+
+
+def test_a_good_link_is_read_whole():
+    pairs, unreadable = state.parse_fragment("#learning-rate=0.01&hidden-layers=100%2C50")
+    assert pairs == {"learning-rate": "0.01", "hidden-layers": "100,50"} and unreadable == []
 
 
 def test_an_unreadable_part_is_shown_cut_short():

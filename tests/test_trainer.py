@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 
@@ -136,7 +138,13 @@ def test_a_huge_learning_rate_diverges_with_a_message():
     result = trainer.train()
     assert result.reason == "diverged"
     assert "smaller learning rate" in result.message
+    assert not math.isfinite(result.diverged_loss) or result.diverged_loss > 1e3
     assert all(np.all(np.isfinite(p)) for p in network.params.values())
+
+
+def test_a_run_that_does_not_diverge_has_no_diverged_loss():
+    _, trainer = make(epochs=1)
+    assert trainer.train().diverged_loss is None
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import core_paths
 import pytest
 from actions import wait_ready
 
@@ -23,13 +24,22 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-class Site:
-    """dist/ served on a free port of localhost until ``stop()``."""
+def pytest_terminal_summary(terminalreporter):
+    """The core paths' table (test_engines.py), when this run walked them."""
+    if core_paths.SESSIONS:
+        terminalreporter.section("core paths, seconds per engine, host and path")
+        for line in core_paths.table():
+            terminalreporter.write_line(line)
 
-    def __init__(self):
+
+class Site:
+    """dist/ served on a free port of localhost until ``stop()``: by our server, or
+    (``isolated=False``) as a plain static host serves it, without the isolation headers."""
+
+    def __init__(self, isolated: bool = True):
         if not (DIST / "index.html").exists():
             pytest.fail("dist/ is not built: run `python3 build.py test`")
-        self.server = make_server("127.0.0.1", 0)
+        self.server = make_server("127.0.0.1", 0, isolated=isolated)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.running = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -40,3 +40,53 @@ def test_data_that_cannot_be_fetched_ends_the_run_with_a_message(context, site_u
     assert "Could not fetch data/" in text and "nothing was changed" in text
     assert page.get_attribute(sel("model-info"), "data-source") == "default"
     assert page.is_enabled(sel("train-start")) and not page.is_enabled(sel("train-stop"))
+
+
+def test_a_start_that_cannot_finish_says_why_and_offers_to_start_clean(context, site_url):
+    """The default model replaced by garbage (a broken host, a bad cache): the page does not
+    hang on "Loading"; it says why and offers to forget what the browser saved."""
+    context.route("**/models/default.npz", lambda route: route.fulfill(body=b"not a model"))
+    context.expected_console.extend(["not an .npz model file", "ModelFileError"])
+    page = context.new_page()
+    page.goto(site_url)
+    page.wait_for_selector(f'{sel("app-status")}[data-state="error"]', timeout=90_000)
+    assert "could not start" in page.inner_text(sel("app-status"))
+    assert "not an .npz model file" in page.inner_text(sel("app-status"))
+    assert page.is_visible(sel("start-clean"))
+
+    context.unroute("**/models/default.npz")  # the host is mended: Start clean gets going
+    page.click(sel("start-clean"))
+    wait_ready(page)
+    assert page.get_attribute(sel("model-info"), "data-source") == "default"
+
+
+def test_a_start_that_stalls_shows_its_megabytes_and_is_made_again(context, site_url):
+    """The snapshot's first request never answers (a dropped connection): the loading view
+    shows what has arrived, and after 30 s with nothing more the engine starts again."""
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # never answered
+
+    context.route("**/pyodide/snapshot.bin", hold_the_first)
+    context.expected_console.append("received nothing for 30 s")
+    page = context.new_page()
+    page.goto(site_url)
+    page.wait_for_function(
+        f"/[0-9.]+ of [0-9.]+ MB/.test(document.querySelector('{sel('app-status')}').textContent)"
+    )
+    wait_ready(page)
+    assert len(held) == 1
+    draw(page, ONE)
+    wait_label(page, "1")
+
+
+def test_a_malformed_link_is_read_as_far_as_it_can_be_and_the_page_gets_ready(context, site_url):
+    page = context.new_page()
+    page.goto(f"{site_url}#epochs=5&x=%E0%A4%A")
+    wait_ready(page)
+    assert page.input_value(sel("epochs")) == "5"
+    assert "could not be read" in page.inner_text(sel("link-notice"))

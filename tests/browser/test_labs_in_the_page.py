@@ -24,14 +24,8 @@ def data(page, testid, key):
     return float(page.get_attribute(sel(testid), f"data-{key}"))
 
 
-def test_graph_gradcheck_optimizers_and_init_labs_show_their_lessons(page):
-    run_lab(page, "graph")
-    assert data(page, "graph-total", "value") == 715.0000000000001
-    assert data(page, "graph-dapple", "value") == 2.2
-    page.fill('[data-lab="graph"] [data-param="apple"]', "200")  # updates as the student types
-    page.wait_for_function(f"+document.querySelector('{sel('graph-total')}').dataset.value > 900")
-    assert round(data(page, "graph-total", "value"), 6) == 935
-
+def test_gradcheck_optimizers_and_init_labs_show_their_lessons(page):
+    # (the graph lab is a stepper of its own: test_steppers.py)
     run_lab(page, "gradcheck")
     rows = page.eval_on_selector_all(
         '[data-testid^="gradcheck-"][data-error]',
@@ -63,11 +57,23 @@ def test_graph_gradcheck_optimizers_and_init_labs_show_their_lessons(page):
         assert abs(final[name][0] - x) < 5e-4 and abs(final[name][1] - y) < 5e-4
     assert min(final, key=lambda n: math.hypot(*final[n])) == "adagrad"
 
-    run_lab(page, "init")  # std 1, sigmoid: activations pile up at 0 and 1
-    assert all(data(page, f"init-layer-{i}", "saturated") > 0.5 for i in range(1, 6))
+    run_lab(page, "init")  # the book's four figures at once
+    layers = range(1, 6)
+    # std 1, sigmoid: activations pile up at 0 and 1
+    assert all(data(page, f"init-1-layer-{i}", "saturated") > 0.5 for i in layers)
+    # std 0.01, sigmoid: all near 0.5, every unit says the same
+    assert all(data(page, f"init-0.01-layer-{i}", "std") < 0.05 for i in layers)
+    # Xavier with sigmoid, He with ReLU: spread in every layer
+    assert all(data(page, f"init-xavier-layer-{i}", "saturated") < 0.05 for i in layers)
+    assert all(data(page, f"init-xavier-layer-{i}", "std") > 0.1 for i in layers)
+    assert all(data(page, f"init-he-layer-{i}", "std") > 0.5 for i in layers)
+    # and on MNIST std 0.01 stays at chance while Xavier and He learn (figure 6-15)
+    final = {n: data(page, f"init-mnist-final-{n}", "loss") for n in ("std", "xavier", "he")}
+    assert final["std"] > 2.2 and final["xavier"] < 1.5 and final["he"] < final["xavier"]
     page.select_option('[data-lab="init"] [data-param="weight"]', "xavier")
-    run_lab(page, "init")
-    assert all(data(page, f"init-layer-{i}", "saturated") < 0.05 for i in range(1, 6))
+    run_lab(page, "init")  # one row: the chosen weight with the chosen activation
+    assert page.locator(f"{sel('init-histograms')} .init-row").count() == 1
+    assert all(data(page, f"init-xavier-layer-{i}", "saturated") < 0.05 for i in layers)
 
 
 def test_regularisation_shrinks_the_gap_and_labs_never_block_drawing(page):
@@ -99,7 +105,14 @@ def test_hyperparameter_search_ranks_trials_and_narrows_the_range(page):
         sel("hp-trial"), "rs => rs.map(r => [+r.dataset.lr, +r.dataset.wd, +r.dataset.valAcc])"
     )
     assert len(trials) == 4
-    assert all(1e-6 <= lr <= 1e-2 and 1e-8 <= wd <= 1e-4 for lr, wd, _ in trials)
+    ranges = {
+        key: float(page.input_value(f'[data-lab="hyperparams"] [data-param="{key}"]'))
+        for key in ("lr_low", "lr_high", "wd_low", "wd_high")
+    }
+    assert all(
+        ranges["lr_low"] <= lr <= ranges["lr_high"] and ranges["wd_low"] <= wd <= ranges["wd_high"]
+        for lr, wd, _ in trials
+    )
     accs = [acc for *_, acc in trials]
     assert accs == sorted(accs, reverse=True)
     page.click(sel("hp-narrow"))

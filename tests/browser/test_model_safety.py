@@ -21,7 +21,7 @@ def model_state(page):
     return {
         "source": info.get_attribute("data-source"),
         "architecture": info.get_attribute("data-architecture"),
-        "accuracy": info.get_attribute("data-accuracy"),
+        "accuracy": info.get_attribute("data-test-accuracy"),
         "text": info.inner_text(),
     }
 

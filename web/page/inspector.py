@@ -2,15 +2,19 @@
 
 Each card holds two histograms (from the engine's ``pynet.inspection.summarize_trace``),
 their statistics, the norms of the layer's parameter gradients, and the formula backward
-computes, typeset with KaTeX, so the student sees the equation beside the live numbers.
+computes, typeset with KaTeX, so the student sees the equation beside the live numbers. The
+first layer's card shows its weights W and their gradient dW as 28×28 tiles; above the
+cards, ``layer_compare`` sets the hidden layers side by side on shared axes.
 """
 
 import charts
 import i18n
 import js
 from dom import find, fmt, on, put_image
+from layer_compare import LayerCompare
 from pyscript import document
 from pyscript.ffi import to_js
+from train_panel import has
 
 #: The formula each kind of layer computes backward (KaTeX).
 FORMULAS = {
@@ -45,6 +49,10 @@ CARD = """
 </div>
 <p class="param-norms"></p>
 """
+TILES = """
+<figure><canvas data-testid="w-tiles" class="tiles" role="img"></canvas><figcaption class="w-caption"></figcaption></figure>
+<figure><canvas data-testid="weight-tiles" class="tiles" role="img"></canvas><figcaption class="dw-caption"></figcaption></figure>
+"""
 
 
 def _stats(described):
@@ -59,9 +67,10 @@ def _stats(described):
 
 
 class Inspector:
-    def __init__(self, root, summary_line):
+    def __init__(self, root, summary_line, compare):
         self.root = root
         self.summary_line = summary_line
+        self.compare = LayerCompare(compare)
         self.cards = {}
         self.last = None
 
@@ -86,10 +95,12 @@ class Inspector:
             "grad": charts.histogram(card.querySelector(".h-grad"), "", charts.COLORS["grad"]),
         }
         if layer.name == "Affine1":
-            tiles = document.createElement("figure")
-            tiles.innerHTML = '<canvas data-testid="weight-tiles" class="tiles"></canvas><figcaption data-i18n="tiles_title"></figcaption>'
+            tiles = document.createElement("div")
+            tiles.className = "tile-pair"
+            tiles.innerHTML = TILES
             card.appendChild(tiles)
-            entry["tiles"] = tiles.querySelector("canvas")
+            entry["w_tiles"] = tiles.querySelector('[data-testid="w-tiles"]')
+            entry["tiles"] = tiles.querySelector('[data-testid="weight-tiles"]')
         return entry
 
     def show(self, summary):
@@ -101,6 +112,12 @@ class Inspector:
         self.summary_line.textContent = i18n.text(
             "inspector_loss", loss=fmt(summary.loss), samples=summary.samples
         )
+        step = str(summary.step) if has(summary, "step") else ""  # during a run, its step
+        if step:
+            self.summary_line.textContent += " · " + i18n.text("inspector_step", step=step)
+        self.root.setAttribute("data-step", step)
+        self.root.setAttribute("data-source", str(summary.source))
+        self.compare.show(summary.across)
         names = []
         for i in range(summary.layers.length):
             layer = summary.layers[i]
@@ -125,11 +142,25 @@ class Inspector:
             card.querySelector(".s-grad").textContent = _stats(layer.grad)
             card.querySelector(".layer-about").textContent = i18n.text(f"layer_{layer.kind}")
             if "tiles" in entry:
-                put_image(entry["tiles"], summary.tiles, summary.tiles_width, summary.tiles_height)
-                entry["tiles"].nextSibling.textContent = i18n.text("tiles_title")
+                self._tiles(entry, summary)
         for name in list(self.cards):
             if name not in names:
                 self.cards.pop(name)["card"].remove()
+
+    @staticmethod
+    def _tiles(entry, summary):
+        """W and dW of the first layer as tiles. For one drawing, dW = xᵀ·dY makes every dW
+        tile the drawing itself times one number (that unit's dL/dy): the caption says so,
+        and W beside it shows what the units look for."""
+        width, height = summary.tiles_width, summary.tiles_height
+        put_image(entry["w_tiles"], summary.w_tiles, width, height)
+        put_image(entry["tiles"], summary.tiles, width, height)
+        w_text = i18n.text("w_tiles_title")
+        dw_text = i18n.text("tiles_digit" if summary.source == "digit" else "tiles_title")
+        entry["w_tiles"].nextSibling.textContent = w_text
+        entry["w_tiles"].setAttribute("aria-label", w_text)
+        entry["tiles"].nextSibling.textContent = dw_text
+        entry["tiles"].setAttribute("aria-label", dw_text)
 
     def relabel(self):
         if self.last is not None:
@@ -142,7 +173,9 @@ class InspectorPanel:
 
     def __init__(self, app):
         self.app = app
-        self.view = Inspector(find("layer-inspector"), find("inspector-summary"))
+        self.view = Inspector(
+            find("layer-inspector"), find("inspector-summary"), find("layer-compare")
+        )
         on("inspector-source", "change", lambda event: self.app.spawn(self.refresh()))
         on("inspector-refresh", "click", lambda event: self.app.spawn(self.refresh()))
 
@@ -163,5 +196,6 @@ class InspectorPanel:
             await self.refresh()
 
     async def refresh(self):
-        if self.app.ready and not self.app.train.training:
+        train = self.app.train
+        if self.app.ready and (not train.training or train.paused):
             self.view.show(await self.app.engine.call("inspect", self.source(), quiet=20))

@@ -14,9 +14,11 @@ import i18n
 from dom import find, listen, on
 from labs_view import LabResults
 from pyscript import document, window
-from worker_link import WorkerDied, WorkerLink
+from worker_link import WorkerDied, WorkerFailed, WorkerLink
 
 NAMES = ["graph", "gradcheck", "optimizers", "init", "batchnorm", "overfit", "hyperparams"]
+#: The labs run here; the graph lab is a stepper of its own (graph_panel.py, on the engine).
+RUNS = NAMES[1:]
 #: The worker calls that make up each lab, in order (fast part first, so it shows at once).
 PARTS = {
     "optimizers": ["optimizer_paths", "optimizer_mnist"],
@@ -51,21 +53,29 @@ class LabsPanel:
                 "click",
                 lambda event, n=name: self.open(n),
             )
+        for name in RUNS:
             on(f"lab-{name}-run", "click", lambda event, n=name: self.app.spawn(self.run(n)))
         on("lab-stop", "click", self.stop)
         on("lab-book", "click", lambda event: self.fill("data-book"))
         on("lab-quick", "click", lambda event: self.fill(None))
         on("optimizers-play", "click", lambda event: self.app.spawn(self.results.play()))
         on("hp-narrow", "click", self.apply_narrow)
-        graph_inputs = document.querySelectorAll('[data-lab="graph"] [data-param]')
-        for i in range(graph_inputs.length):  # the graph updates as the student types
-            listen(graph_inputs[i], "input", lambda event: self.app.spawn(self.run("graph")))
+        listen(self.init_field("weight"), "change", self.init_fields_changed)
         self.show("graph")
+        self.init_fields_changed()
 
     async def connect(self, worker):
         worker.lab_progress = self.on_progress
 
     # -- tabs, settings, URL ---------------------------------------------------------------
+    @staticmethod
+    def init_field(name):
+        return document.querySelector(f'[data-lab="init"] [data-param="{name}"]')
+
+    def init_fields_changed(self, event=None):
+        """The book's four weight inits bring their own activations: the menu rests then."""
+        self.init_field("activation").disabled = self.init_field("weight").value == "book"
+
     def article(self, name):
         return find(f"lab-{name}")
 
@@ -97,6 +107,7 @@ class LabsPanel:
                 node.value = _default(node)
             elif node.hasAttribute(attribute):
                 node.value = node.getAttribute(attribute)
+        self.init_fields_changed()
 
     def record(self, name):
         """The lab's settings now, as ``(key, value, default)``."""
@@ -128,8 +139,9 @@ class LabsPanel:
             if key in pairs:
                 node.value = pairs[key]
         self.ran[name] = self.record(name)
+        self.init_fields_changed()
         self.article(name).scrollIntoView()
-        if run:
+        if run and name in RUNS:
             self.app.spawn(self.run(name))
 
     def apply_narrow(self, event=None):
@@ -165,7 +177,7 @@ class LabsPanel:
     def set_running(self, name):
         self.running = name
         find("lab-stop").disabled = name is None
-        for other in NAMES:
+        for other in RUNS:
             find(f"lab-{other}-run").disabled = name is not None
 
     async def run(self, name):
@@ -207,6 +219,8 @@ class LabsPanel:
                 getattr(self.results, f"render_{part}")(out["result"])
         except WorkerDied:
             message = ("lab_stopped", {}) if self.stopped else ("lab_died", {})
+        except WorkerFailed as exc:
+            message = ("lab_error", {"message": str(exc)})
         finally:
             self.set_running(None)
             article.setAttribute("data-done", "true")

@@ -1,24 +1,30 @@
-"""The labs' results (main thread): each lab's charts, tables and graph, drawn from what the
-lab worker returns, and each lab's formula. ``labs_panel.py`` runs the labs."""
+"""The labs' results (main thread): each lab's charts and tables, drawn from what the
+lab worker returns, and each lab's formula. ``labs_panel.py`` runs the labs;
+``optimizer_walk.py`` draws the optimizers' walk down the valley.
+
+Results arrive as JSON, and MicroPython's dicts do not keep their order: every series is
+drawn in an order named here (``ORDER``), as the book draws it.
+"""
 
 import asyncio
 
 import charts
 import i18n
 import js
+import training_figures
 from dom import find, fmt, listen
+from lab_charts import ChartSet, log_label, series
+from optimizer_walk import COLORS as OPTIMIZER_COLORS
+from optimizer_walk import TITLES as OPTIMIZER_TITLES
+from optimizer_walk import OptimizerWalk
 from pyscript import document
 from pyscript.ffi import create_proxy, to_js
 
 TEX = {
-    "graph": r"\text{mul: } \frac{\partial L}{\partial x} = \frac{\partial L}{\partial z}\, y,\ "
-    r"\frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}\, x \qquad "
-    r"\text{add: } \frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} = \frac{\partial L}{\partial z}",
     "gradcheck": r"\frac{\partial L}{\partial w} \approx \frac{L(w + h) - L(w - h)}{2h},\ h = 10^{-5} \qquad "
     r"\text{error} = \frac{\max |g_{\text{backprop}} - g_{\text{numeric}}|}{\max(|g_{\text{backprop}}|, |g_{\text{numeric}}|)}",
-    "optimizers": r"f(x, y) = \tfrac{1}{20}x^2 + y^2 \qquad \text{SGD: } W \leftarrow W - \eta \tfrac{\partial L}{\partial W}"
-    r"\quad \text{Momentum: } v \leftarrow \alpha v - \eta \tfrac{\partial L}{\partial W},\ W \leftarrow W + v"
-    r"\quad \text{AdaGrad: } h \leftarrow h + \left(\tfrac{\partial L}{\partial W}\right)^2,\ W \leftarrow W - \eta \tfrac{1}{\sqrt{h}} \tfrac{\partial L}{\partial W}",
+    "optimizers": r"f(x, y) = \tfrac{1}{20}x^2 + y^2 \qquad \frac{\partial f}{\partial x} = \frac{x}{10},"
+    r"\quad \frac{\partial f}{\partial y} = 2y",
     "init": r"\text{Xavier: } \sigma = \frac{1}{\sqrt{n}} \qquad \text{He: } \sigma = \sqrt{\frac{2}{n}}",
     "batchnorm": r"\mu_B = \frac{1}{m}\sum x_i,\ \sigma_B^2 = \frac{1}{m}\sum (x_i - \mu_B)^2,\ "
     r"\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}},\ y_i = \gamma \hat{x}_i + \beta",
@@ -26,56 +32,24 @@ TEX = {
     "hyperparams": r"\eta = 10^{u},\ u \sim U(\log_{10} \eta_{\min}, \log_{10} \eta_{\max}) \qquad "
     r"\lambda = 10^{v},\ v \sim U(\log_{10} \lambda_{\min}, \log_{10} \lambda_{\max})",
 }
-OPTIMIZER_COLORS = {
-    "sgd": "#1971c2",
-    "momentum": "#2f9e44",
-    "nesterov": "#0c8599",
-    "adagrad": "#e8590c",
-    "rmsprop": "#ae3ec9",
-    "adam": "#c92a2a",
-}
-SERIES_COLORS = ["#1971c2", "#2f9e44", "#e8590c", "#ae3ec9"]
+INIT_COLORS = {"std": "#e8590c", "xavier": "#1971c2", "he": "#2f9e44"}
+#: The order series are drawn and listed in: the book's.
+ORDER = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "std", "xavier", "he"]
 
 
-def _line_chart(canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
-    options = {
-        "animation": False,
-        "responsive": True,
-        "maintainAspectRatio": False,
-        "parsing": False,
-        "scales": {
-            "x": {"type": x_type, "title": {"display": True, "text": x_title}},
-            "y": {"title": {"display": True, "text": y_title}},
-        },
-        "elements": {"point": {"radius": 0}, "line": {"borderWidth": 1.5}},
-    }
-    if y_max is not None:
-        options["scales"]["y"].update(min=0, max=y_max)
-    return js.Chart.new(
-        canvas, to_js({"type": "line", "data": {"datasets": datasets}, "options": options})
-    )
-
-
-def _series(label, color, xs, ys, **extra):
-    series = {
-        "label": label,
-        "borderColor": color,
-        "backgroundColor": color,
-        "data": [{"x": x, "y": y} for x, y in zip(xs, ys)],  # noqa: B905 (MicroPython's zip has no strict)
-    }
-    series.update(extra)  # (MicroPython has no ** inside a dict literal)
-    return series
+def ordered(names):
+    """``names`` (keys of a result) in ``ORDER``."""
+    return sorted(names, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
 
 
 class LabResults:
     """Draws each lab's result (``render_<part>``) and keeps its charts, to redraw them."""
 
     def __init__(self):
-        self.charts = {}
-        self.paths = None
+        self.charts = ChartSet()
+        self.walk = OptimizerWalk(find("optimizers-paths"))
         self.narrow = None
-        self.decade_label = create_proxy(lambda value, index, ticks: self._decade(value))
-        self.named_only = create_proxy(lambda item, data: bool(item.text))  # no contour legend
+        self.log_label = create_proxy(log_label)
         listen(find("optimizers-step"), "input", lambda event: self.draw_paths())
         formulas = document.querySelectorAll("[data-tex]")
         for i in range(formulas.length):
@@ -84,68 +58,6 @@ class LabResults:
                 formulas[i],
                 to_js({"throwOnError": False, "displayMode": True}),
             )
-
-    def chart(self, key, canvas, datasets, x_title, y_title, y_max=None, x_type="linear"):
-        if key in self.charts:
-            self.charts[key].destroy()
-        self.charts[key] = _line_chart(canvas, datasets, x_title, y_title, y_max, x_type)
-        return self.charts[key]
-
-    def render_graph(self, r):
-        find("graph-total").setAttribute("data-value", str(r["price"]))
-        find("graph-total").textContent = fmt(r["price"], 2)
-        find("graph-dapple").setAttribute("data-value", str(r["dapple"]))
-        find("graph-dapple").textContent = fmt(r["dapple"], 2)
-        nodes = {
-            "apple": (60, 40),
-            "apple_num": (60, 110),
-            "orange": (60, 170),
-            "orange_num": (60, 240),
-            "mul_apple": (230, 75),
-            "mul_orange": (230, 205),
-            "add": (420, 140),
-            "tax": (420, 250),
-            "mul_tax": (600, 140),
-            "price": (760, 140),
-        }
-        edges = [
-            ("apple", "mul_apple", r["apple"], r["dapple"]),
-            ("apple_num", "mul_apple", r["apple_num"], r["dapple_num"]),
-            ("orange", "mul_orange", r["orange"], r["dorange"]),
-            ("orange_num", "mul_orange", r["orange_num"], r["dorange_num"]),
-            ("mul_apple", "add", r["apple_price"], r["dapple_price"]),
-            ("mul_orange", "add", r["orange_price"], r["dorange_price"]),
-            ("add", "mul_tax", r["all_price"], r["dall_price"]),
-            ("tax", "mul_tax", r["tax"], r["dtax"]),
-            ("mul_tax", "price", r["price"], r["dprice"]),
-        ]
-        parts = [
-            '<svg viewBox="0 0 820 290" role="img" aria-label="computational graph">',
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
-        ]
-        for a, b, forward, backward in edges:
-            (x1, y1), (x2, y2) = nodes[a], nodes[b]
-            mx, my = (
-                x1 + 0.4 * (x2 - x1),
-                y1 + 0.4 * (y2 - y1),
-            )  # nearer the source: converging edges stay apart
-            parts.append(
-                f'<line x1="{x1 + 28}" y1="{y1}" x2="{x2 - 26}" y2="{y2}" stroke="#555" marker-end="url(#arrow)"/>'
-            )
-            parts.append(f'<text x="{mx}" y="{my - 7}" class="fwd">{fmt(forward, 2)}</text>')
-            parts.append(f'<text x="{mx}" y="{my + 17}" class="bwd">{fmt(backward, 2)}</text>')
-        for name, (x, y) in nodes.items():
-            label = {"mul_apple": "×", "mul_orange": "×", "mul_tax": "×", "add": "+"}.get(name)
-            if label:
-                parts.append(
-                    f'<circle cx="{x}" cy="{y}" r="24" class="op"/><text x="{x}" y="{y + 7}" class="op-label">{label}</text>'
-                )
-            else:
-                parts.append(
-                    f'<text x="{x}" y="{y + 5}" class="leaf">{i18n.text("graph_" + name)}</text>'
-                )
-        parts.append("</svg>")
-        find("graph-svg").innerHTML = "".join(parts)
 
     def render_gradcheck(self, r):
         rows = []
@@ -157,45 +69,15 @@ class LabResults:
         find("gradcheck-table").innerHTML = "".join(rows)
 
     def render_optimizer_paths(self, r):
-        self.paths = r
         slider = find("optimizers-step")
-        steps = len(next(iter(r["paths"].values()))["x"]) - 1
+        steps = len(r["paths"]["sgd"]["x"]) - 1
         slider.max = steps
         slider.value = steps
-        finals = []
-        for name, path in r["paths"].items():
-            x, y = path["x"][-1], path["y"][-1]
-            finals.append(
-                f'<li data-testid="optimizers-final-{name}" data-x="{x}" data-y="{y}" style="color:{OPTIMIZER_COLORS[name]}">'
-                f"{name} (η = {path['lr']:g}): ({x:.3f}, {y:.3f})</li>"
-            )
-        find("optimizers-finals").innerHTML = "".join(finals)
+        self.walk.show(r)
         self.draw_paths()
 
     def draw_paths(self):
-        if self.paths is None:
-            return
-        step = int(find("optimizers-step").value)
-        datasets = [
-            _series("", "#ccc", c["x"], c["y"], pointRadius=0, borderWidth=1)
-            for c in self.paths["contours"]
-        ]
-        for name, path in self.paths["paths"].items():
-            datasets.append(
-                _series(
-                    name,
-                    OPTIMIZER_COLORS[name],
-                    path["x"][: step + 1],
-                    path["y"][: step + 1],
-                    pointRadius=2,
-                    showLine=True,
-                )
-            )
-        chart = self.chart("paths", find("optimizers-paths"), datasets, "x", "y")
-        chart.options.scales.x.min, chart.options.scales.x.max = -10, 10
-        chart.options.scales.y.min, chart.options.scales.y.max = -5, 5
-        chart.options.plugins.legend.labels.filter = self.named_only
-        chart.update("none")
+        self.walk.draw(int(find("optimizers-step").value))
 
     async def play(self):
         slider = find("optimizers-step")
@@ -204,103 +86,95 @@ class LabResults:
             self.draw_paths()
             await asyncio.sleep(0.08)
 
-    def _curves(self, key, canvas, curves):
+    def _curves(self, key, canvas, curves, finals, labels):
+        """Smoothed loss curves, one per name, and each one's last value listed below."""
+        names = ordered(curves)
+        colors = [OPTIMIZER_COLORS.get(name) or INIT_COLORS[name] for name in names]
         datasets = [
-            _series(name, OPTIMIZER_COLORS.get(name, SERIES_COLORS[i % 4]), list(range(len(c))), c)
-            for i, (name, c) in enumerate(curves.items())
+            series(labels[name], color, list(range(len(curves[name]))), curves[name])
+            for name, color in zip(names, colors)  # noqa: B905
         ]
-        self.chart(key, canvas, datasets, "iteration", i18n.text("loss"))
+        self.charts.line(key, canvas, datasets, "iteration", i18n.text("loss"))
+        find(finals).innerHTML = "".join(
+            f'<li data-testid="{key}-final-{name}" data-loss="{curves[name][-1]}" style="color:{color}">'
+            f"{labels[name]}: {i18n.text('loss')} {curves[name][-1]:.3f}</li>"
+            for name, color in zip(names, colors)  # noqa: B905
+        )
 
     def render_optimizer_mnist(self, r):
-        self._curves("opt-mnist", find("optimizers-mnist"), r["curves"])
+        self._curves(
+            "optimizers-mnist",
+            find("optimizers-mnist"),
+            r["curves"],
+            "optimizers-mnist-finals",
+            OPTIMIZER_TITLES,
+        )
 
     def render_init_histograms(self, r):
-        row = find("init-histograms")
-        row.innerHTML = "".join(
-            f'<figure data-testid="init-layer-{i + 1}" data-saturated="{layer["saturated"]}" data-std="{layer["std"]}">'
-            f'<div class="chart-box small"><canvas></canvas></div><figcaption>{i + 1}-layer · std {layer["std"]:.3f}</figcaption></figure>'
-            for i, layer in enumerate(r["layers"])
-        )
-        for i, layer in enumerate(r["layers"]):
-            key = f"init-{i}"
-            if key in self.charts:
-                self.charts[key].destroy()
-            canvas = row.querySelector(f'[data-testid="init-layer-{i + 1}"] canvas')
-            self.charts[key] = charts.histogram(canvas, "", charts.COLORS["output"])
-            charts.show_histogram(self.charts[key], to_js(layer), f"{i + 1}-layer")
+        """One row of five layer histograms per (weight, activation), each row on its own
+        y-axis (as one figure of the book), with the share of saturated activations."""
+        root = find("init-histograms")
+        self.charts.drop("init-hist-")
+        html = []
+        for row in r["rows"]:
+            weight = (
+                i18n.text("init_" + row["key"])
+                if row["key"] in ("xavier", "he")
+                else f"std {row['key']}"
+            )
+            title = f"{weight} · {row['activation']}"
+            if row["figure"]:
+                title += " · " + i18n.text("init_figure", figure=row["figure"])
+            last = row["layers"][-1]
+            if row["activation"] == "relu":  # nothing saturates: half the units are off
+                stats = i18n.text(
+                    "init_row_relu", std=fmt(last["std"], 3), zero=fmt(100 * last["near_zero"], 1)
+                )
+            else:
+                stats = i18n.text(
+                    "init_row_stats",
+                    std=fmt(last["std"], 3),
+                    saturated=fmt(100 * last["saturated"], 1),
+                )
+            html.append(
+                f'<div class="init-row" data-testid="init-row-{row["key"]}"><h4>{title}</h4>'
+                f'<p class="help">{stats}</p>'
+                '<div class="hist-row">'
+                + "".join(
+                    f'<figure data-testid="init-{row["key"]}-layer-{i + 1}" data-saturated="{layer["saturated"]}" data-std="{layer["std"]}">'
+                    f'<div class="chart-box small"><canvas></canvas></div><figcaption>{i18n.text("init_layer", n=i + 1)} · std {layer["std"]:.3f}</figcaption></figure>'
+                    for i, layer in enumerate(row["layers"])
+                )
+                + "</div></div>"
+            )
+        root.innerHTML = "".join(html)
+        for row in r["rows"]:
+            # For ReLU, as in figure 6-14, the y-axis fits the bars beside the one at 0 (the
+            # units switched off), which runs off the top.
+            first = 1 if row["activation"] == "relu" else 0
+            y_max = max(max(layer["counts"][first:]) for layer in row["layers"])
+            y_max = int(y_max * 1.1) if first else y_max
+            for i, layer in enumerate(row["layers"]):
+                key = f"init-hist-{row['key']}-{i}"
+                figure = root.querySelector(f'[data-testid="init-{row["key"]}-layer-{i + 1}"]')
+                chart = charts.histogram(
+                    figure.querySelector("canvas"), "", charts.COLORS["output"]
+                )
+                self.charts.put(key, chart)
+                title = i18n.text("init_layer", n=i + 1)
+                charts.show_histogram(chart, to_js(layer), title, y_max=y_max)
 
     def render_init_mnist(self, r):
-        self._curves("init-mnist", find("init-mnist"), r["curves"])
+        labels = {name: i18n.text("init_" + name) for name in ("std", "xavier", "he")}
+        self._curves("init-mnist", find("init-mnist"), r["curves"], "init-finals", labels)
 
     def render_batchnorm(self, r):
-        grid = find("batchnorm-grid")
-        captions = []
-        for row in r["rows"]:
-            caption = f"W std {row['scale']:.2g}"
-            for key in ("batchnorm", "plain"):
-                if row[f"{key}_reason"] == "diverged":
-                    caption += f" · {i18n.text('bn_' + key)}: {i18n.text('diverged')}"
-            captions.append(
-                f'<figure><div class="chart-box small"><canvas></canvas></div><figcaption>{caption}</figcaption></figure>'
-            )
-        grid.innerHTML = "".join(captions)
-        canvases = grid.querySelectorAll("canvas")
-        for i, row in enumerate(r["rows"]):
-            datasets = [
-                _series(
-                    i18n.text("bn_" + key),
-                    SERIES_COLORS[0 if key == "batchnorm" else 2],
-                    list(range(1, len(row[key]) + 1)),
-                    row[key],
-                    pointRadius=1,
-                )
-                for key in ("batchnorm", "plain")
-            ]
-            self.chart(f"bn-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
+        training_figures.render_batchnorm(self.charts, r)
 
     def render_overfit(self, r):
-        grid = find("overfit-grid")
-        grid.innerHTML = "".join(
-            f'<figure><div class="chart-box"><canvas></canvas></div><figcaption data-testid="overfit-gap-{name}" data-gap="{v["gap"]}">'
-            f"{i18n.text('overfit_' + name)} · {i18n.text('overfit_gap')} {v['gap']:.3f}</figcaption></figure>"
-            for name, v in r["variants"].items()
-        )
-        canvases = grid.querySelectorAll("canvas")
-        for i, v in enumerate(r["variants"].values()):
-            epochs = list(range(1, len(v["train_acc"]) + 1))
-            datasets = [
-                _series(i18n.text("train_acc"), SERIES_COLORS[0], epochs, v["train_acc"]),
-                _series(i18n.text("test_acc"), SERIES_COLORS[1], epochs, v["test_acc"]),
-            ]
-            self.chart(f"overfit-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
+        training_figures.render_overfit(self.charts, r)
 
     def render_hyperparams(self, r):
-        trials = r["trials"]
-        find("hp-trials").innerHTML = "".join(
-            f'<tr data-testid="hp-trial" data-lr="{t["lr"]}" data-wd="{t["weight_decay"]}" data-val-acc="{t["val_acc"]}">'
-            f"<td>{t['lr']:.2e}</td><td>{t['weight_decay']:.2e}</td><td>{t['val_acc']:.3f}</td></tr>"
-            for t in trials
-        )
-        by_lr = sorted(trials, key=lambda t: t["lr"])  # a Chart.js line dataset must be x-sorted
-        points = [{"x": t["lr"], "y": t["weight_decay"]} for t in by_lr]
-        colors = [f"hsl({int(120 * t['val_acc'])}, 70%, 45%)" for t in by_lr]
-        dataset = {
-            "label": i18n.text("hp_val_acc"),
-            "data": points,
-            "backgroundColor": colors,
-            "pointRadius": 5,
-            "showLine": False,
-        }
-        chart = self.chart("hp", find("hp-scatter"), [dataset], "η", "λ", x_type="logarithmic")
-        chart.options.scales.y.type = "logarithmic"
-        for axis in (chart.options.scales.x, chart.options.scales.y):
-            axis.ticks.callback = self.decade_label
-        chart.update("none")
+        training_figures.render_hyperparams(self.charts, r, self.log_label)
         self.narrow = r["narrow"]
         find("hp-narrow").disabled = self.narrow is None
-
-    @staticmethod
-    def _decade(value):
-        """Label a log axis at powers of ten only (1e-6, 1e-5, ...)."""
-        text = f"{value:.0e}"
-        return text if text.startswith("1e") else ""

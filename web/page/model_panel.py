@@ -10,7 +10,7 @@ refused with the reason, and the model in use stays as it was.
 import i18n
 import js
 from dom import find, fmt, on
-from pyscript import document
+from pyscript import document, window
 from pyscript.ffi import to_js
 from train_panel import has
 
@@ -25,11 +25,21 @@ def pct(model):
     return f"{100 * float(model.test_accuracy):.1f}%"
 
 
+#: localStorage: the source of the model the engine last said it uses ("default", "trained",
+#: "uploaded"...), so that before the engine has started the page knows whether its quick
+#: guess (the default model's) is the model's guess.
+SOURCE_KEY = "backprop-lab-model-source"
+
+
+def uses_default_model():
+    """Whether the engine will use the default model (as far as this browser has seen)."""
+    return window.localStorage.getItem(SOURCE_KEY) in (None, "default")
+
+
 class ModelPanel:
     def __init__(self, app):
         self.app = app
         self.models = None
-        self.said = (None, {})
         on("model-download", "click", lambda event: self.app.spawn(self.download()))
         on("model-upload", "change", lambda event: self.app.spawn(self.upload(event.target)))
         on("model-reset", "click", lambda event: self.app.spawn(self.change("reset_model")))
@@ -56,8 +66,9 @@ class ModelPanel:
         info.setAttribute("data-source", str(model.source))
         info.setAttribute("data-architecture", str(model.architecture))
         info.setAttribute(
-            "data-accuracy", str(model.test_accuracy) if has(model, "test_accuracy") else ""
+            "data-test-accuracy", str(model.test_accuracy) if has(model, "test_accuracy") else ""
         )
+        window.localStorage.setItem(SOURCE_KEY, str(model.source))
         undo = find("model-undo")
         undo.hidden = not has(models, "previous")
         if has(models, "previous"):
@@ -82,10 +93,10 @@ class ModelPanel:
         )
         box.setAttribute("data-new-accuracy", str(pending.test_accuracy))
 
-    def say(self, key, **values):
-        """A message under the buttons (a polite status), kept to be re-worded."""
-        self.said = (key, values)
-        self.app.message("model-message", key, **values)
+    def say(self, key, error=None, **values):
+        """A message under the buttons (a polite status; the App words it again when the
+        language changes), with ``error``, a pynet error, as its ``{message}``."""
+        self.app.message("model-message", key, error, **values)
 
     def say_notices(self, models):
         """The engine's notices about the stored models (one entry that could not be read, a
@@ -95,16 +106,13 @@ class ModelPanel:
             notice = notices[i]
             if notice.code == "stored_model_unreadable":
                 key = "stored_" + ("model" if notice.params.slot == "in_use" else "other")
-                self.say(key + "_unreadable", detail=notice.params.detail.message)
+                self.say(key + "_unreadable", error=notice.params.detail)
             else:
                 self.say("models_not_saved", reason=notice.params.reason)
 
     def relabel(self):
         if self.models is not None:
             self.show(self.models)
-        key, values = self.said
-        if key:
-            self.app.message("model-message", key, **values)
 
     # -- what the student does ----------------------------------------------------------------
     def after_run(self, result):
@@ -122,8 +130,9 @@ class ModelPanel:
         self.show(result.models)
         self.say("model_chose_new" if use_new else "model_kept")
         self.focus_after_change()
+        self.app.evaluation.after_choice(use_new)
         if use_new:
-            await self.app.model_changed()
+            await self.app.model_changed(evaluation_kept=True)
 
     async def change(self, call):
         """Reset or Undo: the engine moves the models; the page shows them and guesses again."""
@@ -155,7 +164,7 @@ class ModelPanel:
         input_node.value = ""
         result = await self.app.engine.call("upload_model", data)
         if has(result, "error"):
-            self.say("upload_bad", message=result.error)
+            self.say("upload_bad", error=result.error)
             return
         self.show(result.models)
         self.say("upload_ok")

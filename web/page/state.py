@@ -33,7 +33,7 @@ SHOWN_CHARS = 40
 def parse_fragment(fragment):
     """The ``key=value`` pairs of a URL fragment, decoded, and the parts that could not be
     read: ``(pairs, unreadable)``. A malformed part (``x=%E0%A4%A``) is set aside, never
-    fatal."""
+    fatal: a bad link is read as far as it can be."""
     pairs, unreadable = {}, []
     for part in str(fragment).lstrip("#").split("&"):
         if not part:
@@ -46,30 +46,28 @@ def parse_fragment(fragment):
     return pairs, unreadable
 
 
-_HEX = set(b"0123456789abcdefABCDEF")
+HEX_DIGITS = "0123456789abcdefABCDEF"
 
 
 def decode(text):
-    """``decodeURIComponent`` in Python: ``%XX`` escapes read as UTF-8. A malformed escape or
-    bytes that are not UTF-8 raise ``ValueError``, where the browser's function throws a JS
-    error, which MicroPython cannot catch (the page would never start)."""
-    data = str(text).encode()
+    """``decodeURIComponent`` in Python: ``%XX`` escapes as UTF-8, ValueError when malformed
+    (MicroPython cannot catch the URIError JavaScript's own throws: the page never started)."""
     out = bytearray()
     i = 0
-    while i < len(data):
-        if data[i] != 0x25:  # "%"
-            out.append(data[i])
+    while i < len(text):
+        if text[i] == "%":
+            digits = text[i + 1 : i + 3]
+            if len(digits) != 2 or digits[0] not in HEX_DIGITS or digits[1] not in HEX_DIGITS:
+                raise ValueError(text)  # (int() alone would take " f" or "+f")
+            out.append(int(digits, 16))
+            i += 3
+        else:
+            out.extend(text[i].encode())
             i += 1
-            continue
-        digits = data[i + 1 : i + 3]
-        if len(digits) != 2 or digits[0] not in _HEX or digits[1] not in _HEX:
-            raise ValueError("malformed escape")
-        out.append(int(digits.decode(), 16))
-        i += 3
     try:
-        return bytes(out).decode("utf-8")
+        return bytes(out).decode()
     except UnicodeError:
-        raise ValueError("not UTF-8") from None
+        raise ValueError(text) from None
 
 
 def shorten(text):

@@ -8,6 +8,10 @@ reply) for ``quiet`` seconds is pinged, and one that still says nothing for ``PI
 seconds more is taken for dead: it is ended and started again, and the call fails with
 ``WorkerDied``, so no operation is left on screen with nothing happening. Nothing here needs
 SharedArrayBuffer: the page asks, the worker answers or reports.
+
+A start is watched too, when the link is given the start's progress (``loading.py``): one
+that receives nothing for ``START_STALL`` seconds is ended and made again, once; a second
+such start fails with ``WorkerStalled``, so "Loading" never stays on screen for ever.
 """
 
 import asyncio
@@ -20,10 +24,29 @@ from pyscript.ffi import create_proxy
 PING_LIMIT = 6
 #: How often a waiting call looks at the clock.
 TICK = 0.5
+#: Seconds a start may receive nothing (not a byte, not its exports) before it is redone.
+START_STALL = 30
 
 
 class WorkerDied(Exception):
     """The worker stopped answering and was replaced; the call's work is lost."""
+
+
+class WorkerStalled(Exception):
+    """The worker's start received nothing for START_STALL seconds, twice."""
+
+
+class WorkerFailed(Exception):
+    """A served function failed inside the worker (web/worker/answers.py); the message is
+    the worker's ``<kind>: <message>``."""
+
+
+def answer(value):
+    """A worker's answer, or ``WorkerFailed`` when it is a ``{"crash": ...}``."""
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        if js.Reflect.has(value, "crash"):
+            raise WorkerFailed(str(value.crash))
+    return value
 
 
 def _now():
@@ -37,10 +60,11 @@ class WorkerLink:
     worker's exports (to set the callbacks the worker reports through, and to boot it).
     """
 
-    def __init__(self, name, src, connect):
+    def __init__(self, name, src, connect, progress=None):
         self.name = name
         self.src = src
         self.connect = connect
+        self.progress = progress
         self.proxy = None
         self.script = None
         self.starts = 0
@@ -53,10 +77,24 @@ class WorkerLink:
         self.last_heard = _now()
 
     async def start(self):
-        """Add the worker's script to the page (or take the one index.html starts loading
-        before this code runs) and wait for its exports."""
-        self.starts += 1
-        name = self.name if self.starts == 1 else f"{self.name}-{self.starts}"
+        """Start the worker and wait for its exports; a start that stalls is made again once
+        (``WorkerStalled`` if that one stalls too)."""
+        for _ in range(2):
+            self.starts += 1
+            name = self.name if self.starts == 1 else f"{self.name}-{self.starts}"
+            self.script = self._script(name)
+            self.proxy = await self._exports(name)
+            if self.proxy is not None:
+                self.heard()
+                await self.connect(self.proxy)
+                return self.proxy
+            js.console.warn(f"Backprop Lab: {name} received nothing for {START_STALL} s")
+            self.end()
+        raise WorkerStalled(self.name)
+
+    def _script(self, name):
+        """The worker's script: added to the page, or the one index.html starts loading
+        before this code runs."""
         script = document.querySelector(f'script[name="{name}"]')
         if script is None:
             script = document.createElement("script")
@@ -66,18 +104,34 @@ class WorkerLink:
             script.setAttribute("src", self.src)
             script.setAttribute("config", "./worker.json")
             document.body.appendChild(script)
-        self.script = script
-        self.proxy = await workers[name]
-        self.heard()
-        await self.connect(self.proxy)
-        return self.proxy
+        return script
+
+    async def _exports(self, name):
+        """The worker's exports, or None once its start has received nothing for
+        START_STALL seconds."""
+        if self.progress is None:
+            return await workers[name]
+        outcome = {}
+
+        async def settle():
+            outcome["proxy"] = await workers[name]
+
+        asyncio.create_task(settle())
+        if self.starts > 1:
+            self.progress.begin()
+        while not outcome:
+            await asyncio.sleep(TICK)
+            if self.progress.silent_for() > START_STALL:
+                return None
+        return outcome["proxy"]
 
     def end(self):
         """End the worker at once (whatever it is computing) and forget it; a call under way
         fails with ``WorkerDied``."""
         self.ended += 1
         if self.script is not None:
-            self.script.xworker.terminate()
+            if js.Reflect.has(self.script, "xworker"):  # PyScript made the worker
+                self.script.xworker.terminate()
             self.script.remove()
         self.script = self.proxy = None
 
@@ -112,4 +166,4 @@ class WorkerLink:
         self.heard()
         if "error" in outcome:
             raise outcome["error"]
-        return outcome["value"]
+        return answer(outcome["value"])

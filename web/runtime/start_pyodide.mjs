@@ -19,6 +19,54 @@ import { numpyFiles, restoreSnapshot, writeFiles } from "./numpy_snapshot.mjs";
 
 const indexURL = new URL("../pyodide/", import.meta.url).href;
 
+/**
+ * Start-up progress for the page's loading view and its start watchdog (page/loading.py):
+ * every response this worker fetches (Pyodide's own files, numpy, the snapshot, pynet, later
+ * MNIST) is counted as its bytes arrive, and the running total is broadcast to the site's
+ * pages at most every PROGRESS_MS, with the file being read, and whenever a page asks. A
+ * channel, not a call: it needs no SharedArrayBuffer and nothing waits for it.
+ */
+const PROGRESS_MS = 200;
+const progress = new BroadcastChannel("backprop-lab-start");
+const worker = Math.random().toString(36).slice(2);
+let loaded = 0;
+let reported = 0;
+let lastFile = "";
+
+function report(file, done = false) {
+  const now = performance.now();
+  lastFile = file;
+  if (!done && now - reported < PROGRESS_MS) return;
+  reported = now;
+  progress.postMessage({ worker, file, loaded, done });
+}
+
+// A page that starts listening late (its own start takes a moment) asks where things are.
+progress.onmessage = () => report(lastFile, true);
+
+function counted(response) {
+  if (!response.body) return response;
+  const file = new URL(response.url).pathname.split("/").pop();
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      loaded += chunk.byteLength;
+      report(file);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      report(file, true);
+    },
+  });
+  const { status, statusText, headers } = response;
+  const copy = new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+  // Pyodide and PyScript read a response's URL (relative imports, package names).
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
+}
+
+const plainFetch = globalThis.fetch;
+globalThis.fetch = (...args) => plainFetch.apply(globalThis, args).then(counted);
+
 async function download(name) {
   const url = new URL(`../pyodide/${name}`, import.meta.url).href;
   const response = await fetch(url);

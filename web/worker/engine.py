@@ -12,6 +12,7 @@ which run in the pauses the training loop makes between steps.
 Values cross threads as JS objects (``to_js``) with images as RGBA ``Uint8ClampedArray``s.
 """
 
+import evaluation
 import js
 import numpy as np
 import plan
@@ -23,6 +24,7 @@ from pyodide.ffi import to_js
 from pyscript import flatted
 
 from pynet import inspection
+from pynet.errors import for_page
 from pynet.network import MultiLayerNet
 from pynet.preprocess import EmptyDrawingError, to_mnist
 from pynet.serialize import ModelFileError
@@ -35,6 +37,8 @@ LEGACY_STORE, LEGACY_KEY = "@pyscript/backprop-lab", "model"
 DEFAULT_MODEL_PATH = "models/default.npz"
 #: The inspector's batch: the first test images (the same ones every time, so runs compare).
 INSPECT_BATCH = 100
+#: The entries of a result that are RGBA images, sent as Uint8ClampedArrays.
+RGBA_KEYS = ("image", "saliency", "images", "tiles", "w_tiles")
 
 
 def _js(value):
@@ -96,18 +100,24 @@ async def _legacy_model() -> bytes | None:
         return b""
 
 
+def _with_images(result: dict) -> dict:
+    """``result`` with its RGBA images (``RGBA_KEYS``) as Uint8ClampedArrays for a canvas."""
+    return {key: _rgba(v) if key in RGBA_KEYS else v for key, v in result.items()}
+
+
 class Engine:
     """The student's models (``history``), the data (fetched on first need) and the last
-    drawing's pass through the network (its trace, kept so the inspector shows it without
-    recomputing)."""
+    drawing (the inspector traces it through whichever model is in use when it asks)."""
 
     def __init__(self) -> None:
         self.history: ModelHistory | None = None
-        self.digit_trace: dict | None = None
+        self.digit: np.ndarray | None = None  # the last drawing, as the network reads it
         self.mnist: dict | None = None
         #: The run in progress and the network it trains (what a drawing meets meanwhile).
         self.trainer: Trainer | None = None
         self.learning: MultiLayerNet | None = None
+        #: The run's single-step mode (Pause, Step, Continue), while a run is under way.
+        self.pacing: training.Pacing | None = None
         self.store: BrowserStore | None = None
         self.base_url = ""
 
@@ -116,6 +126,12 @@ class Engine:
     def network(self) -> MultiLayerNet:
         """The model in use."""
         return self.history.in_use.network
+
+    def network_in(self, slot: str) -> MultiLayerNet:
+        """The network of a place (``"in_use"``, or ``"pending"``: a new model waiting for
+        the student's choice); the model in use's if that place is empty."""
+        model = self.history.slots.get(str(slot))
+        return self.network if model is None else model.network
 
     async def models(self, notices: list | None = None) -> dict:
         """Save the models (IndexedDB), then the page's view of them with ``notices``."""
@@ -137,37 +153,36 @@ class Engine:
         try:
             digit = to_mnist(image)
         except EmptyDrawingError:
-            self.digit_trace = None
+            self.digit = None
             return {"empty": True}
-        result = inspection.explain(network, digit)
-        self.digit_trace = result["trace"]
-        return {
-            "empty": False,
-            "label": result["label"],
-            "probs": result["probs"],
-            "image": _rgba(inspection.gray_rgba(digit)),
-            "saliency": _rgba(inspection.diverging_rgba(result["saliency"])),
-        }
+        self.digit = digit
+        explained = evaluation.explained(network, digit)
+        del explained["trace"]
+        return _with_images(explained)
 
-    def inspection(self, network: MultiLayerNet, source: str) -> dict:
+    def inspection(self, network: MultiLayerNet, source: str, step: int | None = None) -> dict:
+        """The inspector's data: per layer its forward output and backward gradient, the
+        hidden layers' activations and gradients on shared axes, and the first layer's W and
+        dW as 28×28 tiles; ``step`` is the training step it shows, during a run."""
         if source == "digit":
-            if self.digit_trace is None:
+            if self.digit is None:
                 return {"empty": True}
-            trace = self.digit_trace  # made by the last prediction, for its guessed class
+            # traced again: the model may have changed since the drawing was guessed
+            trace = inspection.explain(network, self.digit)["trace"]
         else:
             x, t = self.mnist["x_test"][:INSPECT_BATCH], self.mnist["t_test"][:INSPECT_BATCH]
             trace = network.backward_trace(x, t)
         summary = inspection.summarize_trace(trace)
-        tiles = inspection.weight_tiles(trace["layers"][0]["dW"])
+        summary.update(evaluation.first_layer_tiles(network, trace))
         summary.update(
             empty=False,
             source=source,
             samples=len(trace["layers"][0]["output"]),
-            tiles=_rgba(tiles),
-            tiles_width=tiles.shape[1],
-            tiles_height=tiles.shape[0],
+            across=inspection.layer_histograms(trace),
         )
-        return summary
+        if step is not None:
+            summary["step"] = step
+        return _with_images(summary)
 
 
 engine = Engine()
@@ -195,6 +210,25 @@ def stop():
     """End the run in progress after its current step (the page's Stop button)."""
     if engine.trainer is not None:
         engine.trainer.request_stop()
+        engine.pacing.stop()
+
+
+def pause():
+    """Hold the run after its current step; it reports where it stands (the page's Pause)."""
+    if engine.pacing is not None:
+        engine.pacing.pause()
+
+
+def step():
+    """While paused, run exactly one more mini-batch, reported with its inspection."""
+    if engine.pacing is not None:
+        engine.pacing.step()
+
+
+def resume():
+    """Go on training at full speed after a pause (the page's Continue)."""
+    if engine.pacing is not None:
+        engine.pacing.resume()
 
 
 def ping():
@@ -203,10 +237,32 @@ def ping():
 
 
 async def inspect(source):
-    """The layer inspector's data for the test batch or the drawn digit."""
+    """The layer inspector's data for the test batch or the drawn digit (while a paused run
+    waits, with the network it trains)."""
     if source != "digit":
         await engine.data()
-    return _js(engine.inspection(engine.network, source))
+    return _js(engine.inspection(engine.learning or engine.network, source))
+
+
+async def evaluate(slot="in_use"):
+    """A model (``slot``: the one in use, or the new one waiting for a choice) on all 10,000
+    test images: its confusion matrix and its first mistakes, each with its image (see
+    ``evaluation.test_report``)."""
+    data = await engine.data()
+    report = evaluation.test_report(engine.network_in(slot), data["x_test"], data["t_test"])
+    return _js(_with_images(report))
+
+
+async def explain_test(index, slot="in_use"):
+    """Test image ``index`` read by a model (``slot``, as for ``evaluate``) as a drawing is:
+    its guess, its ten probabilities, its true label and the saliency dL/dx."""
+    data = await engine.data()
+    index = int(index)
+    network = engine.network_in(slot)
+    result = evaluation.explained(network, evaluation.test_image(data, index))
+    result.pop("trace")
+    result.update(index=index, truth=int(data["t_test"][index]))
+    return _js(_with_images(result))
 
 
 def validate(raw):
@@ -214,7 +270,8 @@ def validate(raw):
     valid) and, when valid, the run's number of steps (for the progress bar: the page
     itself never parses a number)."""
     settings, errors = plan.parse(raw.to_py())
-    return _js({"errors": errors, "total_steps": settings["total_steps"] if settings else 0})
+    steps = settings["total_steps"] if settings else 0
+    return _js({"errors": plan.errors_for_page(errors), "total_steps": steps})
 
 
 async def train(raw):
@@ -232,7 +289,7 @@ async def upload_model(data):
     try:
         model = Model.from_bytes(bytes(data.to_py()), source="uploaded")
     except ModelFileError as exc:
-        return _js({"error": str(exc)})
+        return _js({"error": for_page(exc.to_dict())})
     engine.history.adopt(model)
     return _js({"models": await engine.models()})
 
@@ -261,7 +318,12 @@ __all__ = [
     "ping",
     "predict",
     "stop",
+    "pause",
+    "step",
+    "resume",
     "inspect",
+    "evaluate",
+    "explain_test",
     "validate",
     "train",
     "download_model",

@@ -1,5 +1,5 @@
 """The engine worker's entry point: put the SIMD kernel behind pynet, then serve engine.py's
-functions to the page.
+functions to the page, and steppers.py's (chapter 5 stepped through).
 
 The worker's Pyodide comes with numpy (start_pyodide.mjs, the configs' "interpreter"), not
 through the config's "packages", which would bring micropip into every worker and add about
@@ -13,7 +13,11 @@ import matmul_simd
 
 await matmul_simd.install()  # noqa: F704 (PyScript runs worker scripts with top-level await)
 
+import answers  # noqa: E402
 import engine  # noqa: E402
-from engine import *  # noqa: E402, F403
+import steppers  # noqa: E402
 
-__export__ = engine.__all__
+# each answers, even when it fails
+globals().update({**answers.served(engine), **answers.served(steppers)})
+
+__export__ = engine.__all__ + steppers.__all__

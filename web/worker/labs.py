@@ -15,9 +15,9 @@ import numpy as np
 import site_data
 from pyscript import sync
 
-from pynet import experiments, graph, serialize
+from pynet import experiments, serialize
 from pynet.gradcheck import gradient_check
-from pynet.hyperopt import narrow_ranges, random_search
+from pynet.hyperopt import NARROW_TOP, narrow_ranges, random_search
 from pynet.network import MultiLayerNet
 
 #: Seconds between progress reports.
@@ -56,14 +56,6 @@ def _seed(params: dict) -> int:
 
 
 # -- the labs ------------------------------------------------------------------------------
-def lab_graph(params: dict, data, control: Control) -> dict:
-    values = {
-        key: _number(params, key, 0, 1e9)
-        for key in ("apple", "apple_num", "orange", "orange_num", "tax")
-    }
-    return graph.buy_apple_orange(**values)
-
-
 def lab_gradcheck(params: dict, data, control: Control, model: bytes) -> dict:
     network32, _ = serialize.load_with_info(model)
     config = {**network32.config, "dtype": "float64"}
@@ -107,16 +99,35 @@ def lab_optimizer_mnist(params: dict, data, control: Control) -> dict:
     return _smoothed_loss_curves(experiments.compare_optimizers, params, data, control)
 
 
+def _init_weight(value: str) -> str | float:
+    return value if value in ("xavier", "he") else _number({"weight": value}, "weight", 0, 100)
+
+
 def lab_init_histograms(params: dict, data, control: Control) -> dict:
-    weight = params.get("weight")
-    if weight not in ("xavier", "he"):
-        weight = _number(params, "weight", 0, 100)
-    activation = params.get("activation", "sigmoid")
-    try:
-        layers = experiments.activation_histograms(weight, activation, seed=_seed(params))
-    except ValueError as exc:
-        raise LabError(str(exc)) from None
-    return {"layers": layers, "weight": weight, "activation": activation}
+    """Activation histograms per layer: by default (``weight=book``) the book's four figures,
+    each weight with its activation; else one row for the chosen weight and activation."""
+    seed = _seed(params)
+    if params.get("weight", "book") == "book":
+        chosen = [(str(w), w, a, figure) for w, a, figure in experiments.BOOK_INIT_FIGURES]
+    else:
+        weight = str(params["weight"])
+        chosen = [(weight, _init_weight(weight), params.get("activation", "sigmoid"), None)]
+    rows = []
+    for key, weight, activation, figure in chosen:
+        try:
+            layers = experiments.activation_histograms(weight, activation, seed=seed)
+        except ValueError as exc:
+            raise LabError(str(exc)) from None
+        rows.append(
+            {
+                "key": key.removesuffix(".0"),
+                "weight": weight,
+                "activation": activation,
+                "figure": figure,
+                "layers": layers,
+            }
+        )
+    return {"rows": rows}
 
 
 def lab_init_mnist(params: dict, data, control: Control) -> dict:
@@ -172,11 +183,16 @@ def lab_hyperparams(params: dict, data, control: Control) -> dict:
     except ValueError as exc:
         raise LabError(str(exc)) from None
     narrow = narrow_ranges(trials) if trials else None
-    return {"trials": [trial.as_dict() for trial in trials], "narrow": narrow}
+    return {
+        "trials": [trial.as_dict() for trial in trials],
+        "narrow": narrow,
+        "lr_range": lr_range,
+        "wd_range": wd_range,
+        "best": NARROW_TOP,
+    }
 
 
 LABS = {
-    "graph": lab_graph,
     "gradcheck": lab_gradcheck,
     "optimizer_paths": lab_optimizer_paths,
     "optimizer_mnist": lab_optimizer_mnist,

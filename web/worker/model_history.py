@@ -23,6 +23,7 @@ IndexedDB), the tests a dict.
 """
 
 from pynet import serialize
+from pynet.errors import for_page
 from pynet.network import MultiLayerNet
 from pynet.serialize import ModelFileError
 
@@ -143,7 +144,7 @@ class ModelHistory:
                 notices.append(
                     {
                         "code": "stored_model_unreadable",
-                        "params": {"slot": slot, "detail": exc.to_dict()},
+                        "params": {"slot": slot, "detail": for_page(exc.to_dict())},
                     }
                 )
             else:

@@ -18,7 +18,7 @@ and an exponent (``1e-3``). A whole-number field takes digits only (``2.0`` is r
 import inspect
 from typing import Any
 
-from pynet.errors import PynetError
+from pynet.errors import PynetError, for_page
 from pynet.network import ACTIVATIONS, check_config, layer_sizes, weight_count
 from pynet.optimizers import OPTIMIZERS, make_optimizer
 from pynet.trainer import steps_per_epoch
@@ -235,3 +235,8 @@ def parse(raw: dict) -> tuple[dict | None, dict[str, dict]]:
         "total_steps": epochs * steps,
     }
     return settings, {}
+
+
+def errors_for_page(errors: dict) -> dict:
+    """``parse``'s errors with the words the page fills its own language's sentence with."""
+    return {field: for_page(error) for field, error in errors.items()}

@@ -1,0 +1,250 @@
+"""The core user paths that every engine must pass on every host (test_engines.py).
+
+A student opens the page and it becomes ready; draws a "1" and the page guesses 1; steps
+the graph lab back to its inputs; trains one small epoch to the end; reloads and finds the
+trained model kept; starts a bigger run and stops it. One browser session walks all of them
+in that order, each path against its own time limit, so a hang costs that limit and no more.
+
+``run_paths`` walks them through a ``Page`` (the Chromium and WebKit drivers here);
+``firefox_paths.mjs`` walks the same ``SPEC`` in Node.js (puppeteer-core), so the two stay
+one description of the paths, and the results have the same shape:
+``{"paths": {name: {"ok", "seconds", "error"}}, "isolated", "shared_array_buffer",
+"console_errors", "warnings"}``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from test_page import ONE
+
+#: The paths in the order one session walks them (the reload needs the trained model).
+PATHS = ["ready", "draw-1", "graph-lab", "train", "reload-keeps-model", "stop"]
+
+SPEC = {
+    "paths": PATHS,
+    "stroke": ONE,
+    #: Seconds each path may take before it counts as a hang. WebKit takes 10-22 s to ready.
+    "timeouts": {
+        "ready": 90,
+        "draw-1": 20,
+        "graph-lab": 90,  # the first lab starts its worker: WebKit refuses the snapshot
+        "train": 60,
+        "reload-keeps-model": 90,
+        "stop-progress": 45,
+        "stop": 30,
+    },
+    "train": {"train-size": "1000", "epochs": "1"},
+    "stop_train": {"train-size": "60000", "epochs": "5"},
+    #: The stop path presses Stop once the run has taken more steps than this.
+    "stop_after_step": 10,
+    #: What the graph lab computes for the book's shopping example (figure 5-16).
+    "graph_total": 715.0000000000001,
+    "graph_dapple": 2.2,
+    #: Step backward presses: one per operation node (four in the shopping graph), with room.
+    "graph_steps_at_most": 20,
+}
+
+
+#: Seconds a wait goes on after a console error (see ``wait``).
+ERROR_GRACE = 5
+
+
+class PathFailed(AssertionError):
+    """A path did not do what the student needs; the message says what the page showed."""
+
+
+class Page(Protocol):
+    """What the paths need of a browser driver. Selectors are CSS, times in seconds."""
+
+    def goto(self, url: str) -> None: ...
+    def reload(self) -> None: ...
+    def wait_until(self, expression: str, timeout: float) -> None: ...
+    def evaluate(self, expression: str): ...
+    def click(self, css: str) -> None: ...
+    def fill(self, css: str, value: str) -> None: ...
+    def draw(self, points: list[tuple[float, float]]) -> None: ...
+    def console_errors(self) -> list[str]: ...
+    def warnings(self) -> list[str]: ...
+
+
+def sel(name: str) -> str:
+    return f'[data-testid="{name}"]'
+
+
+def attr(page: Page, css: str, name: str):
+    return page.evaluate(f"document.querySelector('{css}')?.getAttribute('{name}') ?? null")
+
+
+def wait(page: Page, expression: str, timeout: float, what: str) -> None:
+    """Wait until ``expression`` is true; on a timeout say what the student would have seen.
+
+    A console error while waiting ends the wait ``ERROR_GRACE`` seconds later if the page has
+    not got there by then: a worker that died with a traceback never answers, and waiting out
+    the whole limit would only make the suite slower.
+    """
+    start = time.perf_counter()
+    errors_before = len(page.console_errors())
+    error_seen = None
+    while True:
+        try:
+            page.wait_until(expression, 1)
+            return
+        except Exception:
+            pass
+        now = time.perf_counter()
+        errors = page.console_errors()[errors_before:]
+        if errors and error_seen is None:
+            error_seen = now
+        if error_seen is not None and now - error_seen >= ERROR_GRACE:
+            first = (errors[0].strip().splitlines() or [""])[-1]
+            raise PathFailed(f"{what}: not after a console error ({first}; {describe(page)})")
+        if now - start >= timeout:
+            raise PathFailed(f"{what}: not within {timeout} s ({describe(page)})")
+
+
+def present(css: str) -> str:
+    return f"!!document.querySelector('{css}')"
+
+
+def describe(page: Page) -> str:
+    """The page's state in a line: status, training progress, the lab's status."""
+    try:
+        return page.evaluate(
+            """(() => {
+            const q = (t) => document.querySelector(`[data-testid="${t}"]`);
+            const p = q("train-progress");
+            return `app-status ${q("app-status")?.dataset.state}: ` +
+              `"${q("app-status")?.textContent.trim()}"; train-progress step ` +
+              `${p?.dataset.step} done ${p?.dataset.done} reason ${p?.dataset.reason}: ` +
+              `"${q("progress-text")?.textContent.trim()}"; lab: ` +
+              `"${q("lab-status")?.textContent.trim()}"`;
+            })()"""
+        )
+    except Exception as exc:  # a page that hung its main thread may not even answer
+        return f"the page did not answer: {exc}"
+
+
+def set_fields(page: Page, values: dict[str, str]) -> None:
+    for testid, value in values.items():
+        page.fill(sel(testid), value)
+
+
+def wait_training_done(page: Page, timeout: float) -> str:
+    wait(page, present(f'{sel("train-progress")}[data-done="true"]'), timeout, "training done")
+    return attr(page, sel("train-progress"), "data-reason")
+
+
+def ready(page: Page, url: str) -> None:
+    page.goto(url)
+    wait(
+        page,
+        present(f'{sel("app-status")}[data-state="ready"]'),
+        SPEC["timeouts"]["ready"],
+        "ready",
+    )
+
+
+def draw_1(page: Page) -> None:
+    page.draw(SPEC["stroke"])
+    label = f"document.querySelector('{sel('prediction')}').dataset.label"
+    wait(page, f"{label} === '1'", SPEC["timeouts"]["draw-1"], "the guess 1")
+
+
+def graph_lab(page: Page) -> None:
+    """The graph stepper: the book's shopping graph drawn on opening, then stepped backward
+    to its inputs (each press answered by the engine worker)."""
+    page.click('[data-lab-tab="graph"]')
+    drawn = present(f'{sel("graph-svg")}[data-ready="true"]')
+    wait(page, drawn, SPEC["timeouts"]["graph-lab"], "the graph drawn")
+    step_back = f"document.querySelector('{sel('graph-step-back')}')"
+    for _ in range(SPEC["graph_steps_at_most"]):
+        if page.evaluate(f"{step_back}.disabled"):
+            break
+        page.click(sel("graph-step-back"))
+    wait(page, present(f"{sel('graph-input-apple')}[data-grad]"), 30, "dL/dapple")
+    total = float(attr(page, sel("graph-node-n8"), "data-value") or "nan")
+    dapple = float(attr(page, sel("graph-input-apple"), "data-grad") or "nan")
+    if total != SPEC["graph_total"] or abs(dapple - SPEC["graph_dapple"]) > 1e-9:
+        raise PathFailed(f"total {total}, dL/dapple {dapple}")
+
+
+def train(page: Page) -> None:
+    set_fields(page, SPEC["train"])
+    page.click(sel("train-start"))
+    reason = wait_training_done(page, SPEC["timeouts"]["train"])
+    source = attr(page, sel("model-info"), "data-source")
+    if reason != "finished" or source != "trained":
+        raise PathFailed(f"training ended {reason!r}, model {source!r} ({describe(page)})")
+
+
+def reload_keeps_model(page: Page) -> None:
+    page.reload()
+    ready_again = present(f'{sel("app-status")}[data-state="ready"]')
+    wait(page, ready_again, SPEC["timeouts"]["reload-keeps-model"], "ready after the reload")
+    source = attr(page, sel("model-info"), "data-source")
+    if source != "trained":
+        raise PathFailed(f"after the reload the model is {source!r}, not 'trained'")
+
+
+def stop(page: Page) -> None:
+    set_fields(page, SPEC["stop_train"])
+    page.click(sel("train-start"))
+    step = f"+document.querySelector('{sel('train-progress')}').dataset.step"
+    after = SPEC["stop_after_step"]
+    wait(page, f"{step} > {after}", SPEC["timeouts"]["stop-progress"], f"a run past step {after}")
+    page.click(sel("train-stop"))
+    reason = wait_training_done(page, SPEC["timeouts"]["stop"])
+    if reason != "stopped":
+        raise PathFailed(f"the run ended {reason!r}, not 'stopped'")
+
+
+STEPS = {
+    "ready": ready,
+    "draw-1": lambda page, url: draw_1(page),
+    "graph-lab": lambda page, url: graph_lab(page),
+    "train": lambda page, url: train(page),
+    "reload-keeps-model": lambda page, url: reload_keeps_model(page),
+    "stop": lambda page, url: stop(page),
+}
+
+
+def run_paths(page: Page, url: str) -> dict:
+    """Walk every path in one session; a path that fails is recorded and the walk goes on."""
+    results = {"paths": {}}
+    for name in PATHS:
+        start = time.perf_counter()
+        try:
+            STEPS[name](page, url)
+            outcome = {"ok": True, "error": ""}
+        except Exception as exc:
+            outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]}
+        outcome["seconds"] = round(time.perf_counter() - start, 1)
+        if name == "reload-keeps-model" and not (outcome["ok"] or results["paths"]["train"]["ok"]):
+            outcome["error"] += " (the train path had failed)"
+        results["paths"][name] = outcome
+        if name == "ready" and outcome["ok"]:
+            results["isolated"] = page.evaluate("crossOriginIsolated")
+            results["shared_array_buffer"] = page.evaluate(
+                "typeof SharedArrayBuffer === 'function'"
+            )
+    results["console_errors"] = page.console_errors()
+    results["warnings"] = page.warnings()
+    return results
+
+
+#: Every engine × host session of this pytest run: (engine, host) -> its results.
+SESSIONS: dict[tuple[str, str], dict] = {}
+
+
+def table() -> list[str]:
+    """The sessions as a table for the end of the run: seconds per path, FAIL where failed."""
+    lines = [f"{'engine / host':<18}{'session':>9}" + "".join(f"{p:>20}" for p in PATHS)]
+    for (engine, host), run in SESSIONS.items():
+        cells = "".join(
+            f"{('' if o['ok'] else 'FAIL ') + str(o['seconds']) + ' s':>20}"
+            for o in run["paths"].values()
+        )
+        lines.append(f"{engine + ' / ' + host:<18}{str(run['session_seconds']) + ' s':>9}{cells}")
+    return lines

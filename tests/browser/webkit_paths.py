@@ -1,0 +1,164 @@
+"""WebKit for the core paths: Debian's WebKitGTK MiniBrowser driven by its WebDriver
+(``WebKitWebDriver``) through Selenium, on a private Xvfb display.
+
+The driver has no console access (no ``get_log``, no WebDriver BiDi in WebKitGTK 2.50), so
+after every load the page's ``console.error``, uncaught errors and unhandled rejections are
+recorded by a small hook: it sees the main thread from that moment on, not the workers'
+own consoles (errors they send to the page do show). Requests to other hosts go to the
+refusing proxy the test passes (the W3C ``proxy`` capability), which records them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from contextlib import contextmanager
+
+from core_paths import run_paths
+from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.webkitgtk.options import Options
+from selenium.webdriver.webkitgtk.service import Service
+
+WATCH_CONSOLE = """
+if (!window.__coreErrors) {
+  window.__coreErrors = [];
+  window.__coreWarnings = [];
+  const keep = (list, original) => (...args) => {
+    list.push(args.map(String).join(" "));
+    original.apply(console, args);
+  };
+  console.error = keep(window.__coreErrors, console.error);
+  console.warn = keep(window.__coreWarnings, console.warn);
+  addEventListener("error", (e) => window.__coreErrors.push(`uncaught: ${e.message}`));
+  addEventListener("unhandledrejection", (e) =>
+    window.__coreErrors.push(`unhandled rejection: ${e.reason}`));
+}
+"""
+
+
+@contextmanager
+def xvfb(binary: str = "Xvfb"):
+    """A private X display (the number Xvfb picks itself), for as long as the block runs."""
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        [binary, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    try:
+        number = b""
+        while not number.endswith(b"\n"):
+            chunk = os.read(read, 16)
+            if not chunk:
+                raise RuntimeError("Xvfb did not start")
+            number += chunk
+        yield f":{number.decode().strip()}"
+    finally:
+        os.close(read)
+        server.terminate()
+        server.wait(10)
+
+
+class WebKitPage:
+    """``core_paths.Page`` over a Selenium session."""
+
+    def __init__(self, driver: webdriver.WebKitGTK):
+        self.driver = driver
+        self.errors: list[str] = []
+        self.warned: list[str] = []
+
+    def _watch(self) -> None:
+        self.driver.execute_script(WATCH_CONSOLE)
+
+    def _collect(self) -> None:
+        try:
+            seen = self.driver.execute_script(
+                "return [window.__coreErrors || [], window.__coreWarnings || []]"
+            )
+        except Exception:  # a page that no longer answers has nothing more to tell
+            return
+        self.errors += seen[0]
+        self.warned += seen[1]
+        self.driver.execute_script("window.__coreErrors = []; window.__coreWarnings = []")
+
+    def goto(self, url: str) -> None:
+        self.driver.get(url)
+        self._watch()
+
+    def reload(self) -> None:
+        self._collect()
+        self.driver.refresh()
+        self._watch()
+
+    def _wait(self, script: str, arg, timeout: float) -> None:
+        WebDriverWait(self.driver, timeout, poll_frequency=0.25).until(
+            lambda d: d.execute_script(script, arg)
+        )
+
+    def wait_until(self, expression: str, timeout: float) -> None:
+        self._wait(f"return !!({expression})", None, timeout)
+
+    def evaluate(self, expression: str):
+        return self.driver.execute_script(f"return ({expression})")
+
+    def click(self, css: str) -> None:
+        self.driver.find_element(By.CSS_SELECTOR, css).click()
+
+    def fill(self, css: str, value: str) -> None:
+        field = self.driver.find_element(By.CSS_SELECTOR, css)
+        if field.tag_name.lower() == "select":
+            Select(field).select_by_value(value)
+        else:
+            field.clear()
+            field.send_keys(value)
+
+    def draw(self, points: list[tuple[float, float]]) -> None:
+        """One stroke with the WebDriver's pointer (real pointer events), offsets from the
+        canvas's centre as WebDriver counts them."""
+        canvas = self.driver.find_element(By.CSS_SELECTOR, '[data-testid="draw-canvas"]')
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+        width, height = canvas.size["width"], canvas.size["height"]
+        offsets = [(round((x - 0.5) * width), round((y - 0.5) * height)) for x, y in points]
+        chain = ActionChains(self.driver, duration=20)
+        chain.move_to_element_with_offset(canvas, *offsets[0]).click_and_hold()
+        for (x0, y0), (x1, y1) in zip(offsets, offsets[1:], strict=False):
+            chain.move_by_offset(x1 - x0, y1 - y0)
+        chain.release().perform()
+
+    def console_errors(self) -> list[str]:
+        self._collect()
+        return self.errors
+
+    def warnings(self) -> list[str]:
+        self._collect()
+        return self.warned
+
+
+def run(url: str, minibrowser: str, driver_path: str, proxy: str, xvfb_binary: str) -> dict:
+    """The core paths in a fresh MiniBrowser (an ephemeral profile in automation mode)."""
+    options = Options()
+    options.binary_location = minibrowser
+    options.add_argument("--automation")
+    options.set_capability(
+        "proxy",
+        {
+            "proxyType": "manual",
+            "httpProxy": proxy,
+            "sslProxy": proxy,
+            "noProxy": ["127.0.0.1", "localhost"],
+        },
+    )
+    with xvfb(xvfb_binary) as display:
+        service = Service(executable_path=driver_path, env={**os.environ, "DISPLAY": display})
+        driver = webdriver.WebKitGTK(options=options, service=service)
+        try:
+            driver.set_window_size(1280, 1000)
+            return run_paths(WebKitPage(driver), url)
+        finally:
+            driver.quit()

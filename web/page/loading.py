@@ -1,0 +1,72 @@
+"""The engine's start as the student sees it: what is loading and how many MB of how many,
+and whether anything is still arriving (``WorkerLink`` asks, to notice a start that stalls).
+
+Each Pyodide worker's loader (runtime/start_pyodide.mjs) broadcasts the bytes it has read so
+far and the file it is reading, on a BroadcastChannel; nothing waits for these messages. The
+build writes the MB a start reads into index.html (``data-start-mb`` on the status line).
+"""
+
+import js
+from dom import find
+from pyscript.ffi import create_proxy
+
+CHANNEL = "backprop-lab-start"
+
+#: What a file of the start is, for the student: (start of its name, i18n key).
+PARTS = (
+    ("snapshot", "loading_snapshot"),
+    ("numpy", "loading_numpy"),
+    ("pyodide", "loading_python"),
+    ("python_stdlib", "loading_python"),
+    ("bytecode", "loading_pynet"),
+    ("pynet", "loading_pynet"),
+    ("t10k", "loading_mnist"),
+    ("train-", "loading_mnist"),
+)
+
+
+def _now():
+    return js.performance.now() / 1000
+
+
+class StartProgress:
+    """Bytes the site's workers have read as they start, summed over workers."""
+
+    def __init__(self):
+        self.total_mb = float(find("app-status").getAttribute("data-start-mb") or 0)
+        self.by_worker = {}
+        self.file = ""
+        self.last_heard = _now()
+        self.channel = js.BroadcastChannel.new(CHANNEL)
+        self.channel.onmessage = create_proxy(self.on_message)
+        self.channel.postMessage("report")  # what arrived before this page listened
+
+    def on_message(self, event):
+        data = event.data
+        self.by_worker[str(data.worker)] = int(data.loaded)
+        self.file = str(data.file)
+        self.last_heard = _now()
+
+    def begin(self):
+        """A start begins again: what the ended worker had read no longer counts."""
+        self.by_worker = {}
+        self.last_heard = _now()
+
+    def silent_for(self):
+        """Seconds since the last byte arrived."""
+        return _now() - self.last_heard
+
+    def part(self):
+        """The i18n key of what is loading now (Python itself when nothing is known)."""
+        for prefix, key in PARTS:
+            if self.file.startswith(prefix):
+                return key
+        return "loading_python"
+
+    def values(self):
+        """``{mb, total}`` read so far, as the status line shows them (None before a byte)."""
+        loaded = sum(self.by_worker.values()) / 1e6
+        if not loaded:
+            return None
+        total = max(self.total_mb, loaded)  # a slower path (WebKit's) reads more
+        return {"mb": f"{loaded:.1f}", "total": f"{total:.1f}"}
