@@ -5,7 +5,7 @@ used is dropped with a notice while the page still becomes ready."""
 import json
 
 from actions import sel, wait_ready
-from test_labs_in_the_page import LAB_TIMEOUT_MS, data
+from test_labs_in_the_page import LAB_TIMEOUT_MS
 from test_page import set_fields
 
 
@@ -96,8 +96,10 @@ def test_a_malformed_link_reaches_ready_with_a_notice_and_opens_its_lab(context,
     assert notice.is_visible()
     assert "could not be read and was ignored: “x=%E0%A4%A”" in notice.inner_text()
     assert "could not be read and was ignored: “y=%E0%A4”" in notice.inner_text()
-    page.wait_for_selector(f'{sel("lab-graph")}[data-done="true"]', timeout=LAB_TIMEOUT_MS)
-    assert data(page, "graph-total", "value") == 715.0000000000001  # the link's lab ran
+    assert page.get_attribute('[data-lab-tab="graph"]', "aria-selected") == "true"
+    # the link's lab is open: the graph stepper, drawn on load, at the book's total
+    page.wait_for_selector(f'{sel("graph-svg")}[data-ready="true"]', timeout=LAB_TIMEOUT_MS)
+    assert page.get_attribute(sel("graph-node-n8"), "data-value") == "715.0000000000001"
     wait_fragment(page, "#lab=graph")
 
 
