@@ -112,18 +112,15 @@ def test_a_better_run_takes_over_with_an_undo_back_to_the_model_it_replaced(page
         f"document.querySelector('{sel('model-info')}').dataset.source === 'trained'"
     )
     bad = model_state(page)
+    accuracy_in_use = f"document.querySelector('{sel('model-info')}').dataset.testAccuracy"
 
     assert run(page, activation="relu", init="he", optimizer="adam", train_size=5000) == "finished"
-    page.wait_for_function(
-        f"document.querySelector('{sel('model-info')}').dataset.testAccuracy !== '{bad['accuracy']}'"
-    )
+    page.wait_for_function(f"{accuracy_in_use} !== '{bad['accuracy']}'")
     assert float(model_state(page)["accuracy"]) > 0.85
     assert page.is_hidden(sel("model-choice"))
     assert "is now in use" in page.inner_text(sel("model-message"))
     page.click(sel("model-undo"))
-    page.wait_for_function(
-        f"document.querySelector('{sel('model-info')}').dataset.testAccuracy === '{bad['accuracy']}'"
-    )
+    page.wait_for_function(f"{accuracy_in_use} === '{bad['accuracy']}'")
 
 
 def test_a_diverged_run_asks_and_keeping_the_current_model_forgets_it(page):
