@@ -16,12 +16,11 @@ import evaluation
 import js
 import numpy as np
 import plan
-import polyscript
 import site_data
 import training
 from model_history import Model, ModelHistory
+from model_store import STORE_NAME, BrowserStore, legacy_model
 from pyodide.ffi import to_js
-from pyscript import flatted
 
 from pynet import inspection
 from pynet.errors import for_page
@@ -30,10 +29,6 @@ from pynet.preprocess import EmptyDrawingError, to_mnist
 from pynet.serialize import ModelFileError
 from pynet.trainer import Trainer
 
-#: IndexedDB databases: the student's models (model_history.py), and where an older page
-#: kept its one model.
-STORE_NAME = "backprop-lab/models"
-LEGACY_STORE, LEGACY_KEY = "@pyscript/backprop-lab", "model"
 DEFAULT_MODEL_PATH = "models/default.npz"
 #: The inspector's batch: the first test images (the same ones every time, so runs compare).
 INSPECT_BATCH = 100
@@ -47,57 +42,6 @@ def _js(value):
 
 def _rgba(image: np.ndarray):
     return js.Uint8ClampedArray.new(to_js(np.ascontiguousarray(image).tobytes()))
-
-
-class BrowserStore:
-    """The models' storage: IndexedDB through polyscript's ``storage`` (a Map kept in step
-    with the database), as a mapping of key → bytes or str. Bytes are kept as a Uint8Array,
-    which IndexedDB stores as it is (PyScript's ``Storage`` would write them as JSON text of
-    numbers, several times the size, and parse it all again at every start)."""
-
-    def __init__(self, database) -> None:
-        self.database = database
-
-    @classmethod
-    async def open(cls, name: str) -> "BrowserStore":
-        return cls(await polyscript.storage(name))
-
-    def get(self, key: str):
-        """The value: bytes, a str, ``None`` if absent, or whatever else an older page left
-        (which ``ModelHistory`` refuses)."""
-        value = self.database.get(key)
-        if value is None or isinstance(value, str):
-            return value
-        to_bytes = getattr(value, "to_bytes", None)
-        return to_bytes() if callable(to_bytes) else value
-
-    def __contains__(self, key: str) -> bool:
-        return bool(self.database.has(key))
-
-    def __setitem__(self, key: str, value: bytes | str) -> None:
-        self.database.set(key, value if isinstance(value, str) else js.Uint8Array.new(to_js(value)))
-
-    def __delitem__(self, key: str) -> None:
-        self.database.delete(key)
-
-    async def sync(self) -> None:
-        await self.database.sync()
-
-
-async def _legacy_model() -> bytes | None:
-    """The one model an older page kept (PyScript's ``Storage``: flatted JSON), removed from
-    there once read; ``ModelHistory.restore`` checks it like any stored model."""
-    old = await polyscript.storage(LEGACY_STORE)
-    text = old.get(LEGACY_KEY)
-    if text is None:
-        return None
-    old.delete(LEGACY_KEY)
-    await old.sync()
-    try:
-        kind, values = flatted.parse(str(text))
-        return bytes(values) if kind == "bytearray" else b""
-    except Exception:  # noqa: BLE001 (any damage: the empty bytes are refused with a notice)
-        return b""
 
 
 def _with_images(result: dict) -> dict:
@@ -195,7 +139,7 @@ async def boot(base_url):
     default = Model.default(await site_data.fetch(engine.base_url, DEFAULT_MODEL_PATH))
     engine.store = await BrowserStore.open(STORE_NAME)
     engine.history = ModelHistory(engine.store, default)
-    notices = engine.history.restore(await _legacy_model())
+    notices = engine.history.restore(await legacy_model())
     return _js({"models": await engine.models(notices), "choices": plan.choices()})
 
 
