@@ -123,6 +123,42 @@ def test_a_better_run_takes_over_with_an_undo_back_to_the_model_it_replaced(page
     page.wait_for_function(f"{accuracy_in_use} === '{bad['accuracy']}'")
 
 
+def test_a_run_paused_stepped_and_stopped_asks_even_when_better_and_its_report_is_its_own(page):
+    assert run(page, **BAD_RUN) == "finished"
+    page.click(sel("model-use-new"))
+    page.wait_for_function(
+        f"document.querySelector('{sel('model-info')}').dataset.source === 'trained'"
+    )
+    bad = model_state(page)
+
+    set_fields(page, train_size=30000, epochs=1, batch_size=50)  # 600 steps: time to pause
+    page.click(sel("train-start"))
+    page.wait_for_function(
+        f"+document.querySelector('{sel('train-progress')}').dataset.step >= 20", timeout=60_000
+    )
+    page.click(sel("train-pause"))
+    page.wait_for_selector(f'{sel("train-progress")}[data-paused="true"]')
+    paused_at = int(page.get_attribute(sel("train-progress"), "data-step"))
+    page.click(sel("train-step"))
+    page.wait_for_selector(f'{sel("train-progress")}[data-step="{paused_at + 1}"]')
+    page.click(sel("train-stop"))
+    assert wait_done(page) == "stopped"
+
+    new_acc = float(page.get_attribute(sel("train-progress"), "data-final-test-acc"))
+    assert new_acc > float(bad["accuracy"])  # better, yet stopped: it asks
+    page.locator(sel("model-choice")).wait_for()
+    assert model_state(page) == bad
+    # the report after the run is the stopped run's model, the one waiting
+    status = page.locator(sel("evaluate-status"))
+    status.filter(has_text="The new model, waiting for your choice").wait_for(timeout=60_000)
+    assert f"accuracy {new_acc:.4f}" in status.inner_text()
+
+    page.click(sel("model-keep"))
+    page.locator(sel("model-choice")).wait_for(state="hidden")
+    assert model_state(page) == bad
+    assert page.is_hidden(sel("evaluation"))  # it described the model just discarded
+
+
 def test_a_diverged_run_asks_and_keeping_the_current_model_forgets_it(page):
     assert run(page, optimizer="sgd", learning_rate="100000", train_size=1000, epochs=3) == (
         "diverged"
