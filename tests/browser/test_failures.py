@@ -89,4 +89,4 @@ def test_a_malformed_link_is_read_as_far_as_it_can_be_and_the_page_gets_ready(co
     page.goto(f"{site_url}#epochs=5&x=%E0%A4%A")
     wait_ready(page)
     assert page.input_value(sel("epochs")) == "5"
-    assert "could not be read" in page.inner_text(sel("train-message"))
+    assert "could not be read" in page.inner_text(sel("link-notice"))

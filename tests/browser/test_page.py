@@ -102,6 +102,12 @@ def test_training_in_the_tab_learns_fills_the_inspector_and_survives_a_reload(pa
     assert test_acc >= 0.90
     assert progress.get_attribute("data-epoch") == "1"
 
+    # Below the default model's 97.9%, the new model waits for the student's choice.
+    assert page.get_attribute(sel("model-info"), "data-source") == "default"
+    page.click(sel("model-use-new"))
+    page.wait_for_function(
+        f"document.querySelector('{sel('model-info')}').dataset.source === 'trained'"
+    )
     page.wait_for_selector(sel("layer-BatchNorm1"))
     layers = page.eval_on_selector_all(
         f"{sel('layer-inspector')} > article",
@@ -164,6 +170,10 @@ def test_a_diverging_run_stops_with_a_message_and_keeps_good_weights(page):
     page.click(sel("train-start"))
     assert wait_done(page) == "diverged"
     assert "smaller learning rate" in page.inner_text(sel("progress-text"))
+    page.click(sel("model-use-new"))  # a diverged run's model is used only if chosen
+    page.wait_for_function(
+        f"document.querySelector('{sel('model-info')}').dataset.source === 'trained'"
+    )
     draw(page, ONE)  # the kept weights are finite: the page still gives a guess
     page.wait_for_function(f"document.querySelector('{sel('prediction')}').dataset.label !== ''")
 
@@ -171,6 +181,7 @@ def test_a_diverging_run_stops_with_a_message_and_keeps_good_weights(page):
 def test_a_model_file_downloads_and_a_corrupt_one_is_refused(page, tmp_path):
     with page.expect_download() as download:
         page.click(sel("model-download"))
+    assert download.value.suggested_filename == "backprop-lab-784-100-10-97.9pct.npz"
     path = tmp_path / "model.npz"
     download.value.save_as(path)
     assert path.read_bytes()[:2] == b"PK"

@@ -3,8 +3,9 @@ matrix (an accessible table: numbers, with a colour scale beside them) and a gal
 images it gets wrong; choosing one shows how the model reads it and its saliency dL/dx, the
 same reading the draw panel gives a drawing.
 
-It runs after every training run and, for any other model (the default, an upload), when
-the student asks. Everything is computed by the engine (``evaluate``, ``explain_test``).
+It runs after every training run, on the run's model (in use, or waiting for the student's
+choice: the report helps to choose) and, for the model in use, when the student asks.
+Everything is computed by the engine (``evaluate``, ``explain_test``).
 """
 
 import json
@@ -59,12 +60,15 @@ class EvaluationPanel:
         self.app = app
         self.matrix = None  # the last confusion matrix, drawn again on a language switch
         self.running = False
+        self.slot = "in_use"  # the model reported on: in use, or "pending" (a new one)
+        self.done = None  # the report's numbers, worded again when the model is chosen
         on("evaluate-run", "click", lambda event: self.app.spawn(self.run()))
         on("misclassified", "click", self.on_choose)  # a click, or Enter on an item
 
     def clear(self):
         """A new model: the last evaluation no longer describes it."""
-        self.matrix = None
+        self.matrix = self.done = None
+        self.slot = "in_use"
         find("evaluation").hidden = True
         find("misclassified-detail").hidden = True
         find("confusion-matrix").removeAttribute("data-values")
@@ -93,19 +97,35 @@ class EvaluationPanel:
             guess=button.getAttribute("data-guess"),
         )
 
-    async def run(self):
-        """Evaluate the model in use on the test set and show the result."""
+    def after_choice(self, use_new):
+        """The student chose about the new model: a report on it now describes the model in
+        use (Use) or nothing (Keep); a report on the model in use, nothing once it is
+        replaced."""
+        if self.slot == "pending" and use_new:
+            self.slot = "in_use"
+            self.say_done()
+        elif self.slot == "pending" or use_new:
+            self.clear()  # the model reported on is gone, or no longer in use
+
+    async def run(self, slot="in_use"):
+        """Evaluate a model on the test set and show the result: the one in use, or
+        ``"pending"``, the new one waiting for the student's choice."""
         if self.running or not self.app.ready:
             return
         self.running = True
         find("evaluate-run").disabled = True
         self.app.message("evaluate-status", "evaluate_running")
         try:
-            report = await self.app.engine.call("evaluate", quiet=30)
+            report = await self.app.engine.call("evaluate", slot, quiet=30)
         finally:
             self.running = False
             find("evaluate-run").disabled = self.app.train.training or not self.app.ready
+        self.slot = slot
         self.show(report)
+
+    def say_done(self):
+        key = "evaluate_done_new" if self.slot == "pending" else "evaluate_done"
+        self.app.message("evaluate-status", key, **self.done)
 
     def show(self, report):
         rows = report.matrix
@@ -113,13 +133,12 @@ class EvaluationPanel:
         table = find("confusion-matrix")
         table.setAttribute("data-values", json.dumps(self.matrix))
         table.innerHTML = _table_html(self.matrix)
-        self.app.message(
-            "evaluate-status",
-            "evaluate_done",
-            correct=report.correct,
-            total=report.total,
-            acc=fmt(report.correct / report.total, 4),
-        )
+        self.done = {
+            "correct": report.correct,
+            "total": report.total,
+            "acc": fmt(report.correct / report.total, 4),
+        }
+        self.say_done()
         self.show_gallery(report.mistakes, report.images)
         find("evaluation").hidden = False
 
@@ -160,7 +179,7 @@ class EvaluationPanel:
         for button in self.items():
             pressed = button.getAttribute("data-index") == str(index)
             button.setAttribute("aria-pressed", "true" if pressed else "false")
-        result = await self.app.engine.call("explain_test", index)
+        result = await self.app.engine.call("explain_test", index, self.slot)
         detail = find("misclassified-detail")
         detail.setAttribute("data-index", str(result.index))
         detail.setAttribute("data-label", str(result.label))

@@ -43,7 +43,12 @@ class LabsPanel:
         self.running = None
         self.stopped = False
         self.active = None
-        self.tabs = Tabs(document.querySelector('.labs [role="tablist"]'), self.show)
+        #: Whether the student opened a lab (a tab, or a link): only then is it in the URL.
+        self.opened = False
+        #: Each lab's settings at its last run that the lab accepted (or from the link that
+        #: opened it): what the URL says of them.
+        self.ran = {}
+        self.tabs = Tabs(document.querySelector('.labs [role="tablist"]'), self.open)
         for name in RUNS:
             on(f"lab-{name}-run", "click", lambda event, n=name: self.app.spawn(self.run(n)))
         on("lab-stop", "click", self.stop)
@@ -51,9 +56,6 @@ class LabsPanel:
         on("lab-quick", "click", lambda event: self.fill(None))
         on("optimizers-play", "click", lambda event: self.app.spawn(self.results.play()))
         on("hp-narrow", "click", self.apply_narrow)
-        inputs = document.querySelectorAll(".lab [data-param]")
-        for i in range(inputs.length):
-            listen(inputs[i], "change", self.app.remember_settings)
         listen(self.init_field("weight"), "change", self.init_fields_changed)
         self.show("graph")
         self.init_fields_changed()
@@ -72,6 +74,11 @@ class LabsPanel:
 
     def article(self, name):
         return find(f"lab-{name}")
+
+    def open(self, name):
+        """The student opens a lab's tab."""
+        self.opened = True
+        self.show(name)
 
     def show(self, name):
         self.active = name
@@ -93,31 +100,40 @@ class LabsPanel:
             elif node.hasAttribute(attribute):
                 node.value = node.getAttribute(attribute)
         self.init_fields_changed()
-        self.app.remember_settings()
+
+    def record(self, name):
+        """The lab's settings now, as ``(key, value, default)``."""
+        return [
+            (node.getAttribute("data-param"), str(node.value), str(_default(node)))
+            for node in self.inputs(name)
+        ]
 
     def fragment_pairs(self):
-        """``lab=<name>`` and the active lab's settings that differ from its defaults."""
-        if self.active is None:
+        """``lab=<name>`` once the student opened a lab, and its settings as last run that
+        differ from its defaults."""
+        if not self.opened:
             return []
         pairs = [("lab", self.active)]
-        for node in self.inputs(self.active):
-            if str(node.value) != str(_default(node)):
-                pairs.append((node.getAttribute("data-param"), str(node.value)))
+        for key, value, default in self.ran.get(self.active, []):
+            if value != default:
+                pairs.append((key, value))
         return pairs
 
-    def restore(self, pairs):
-        """Open the lab a shared link names, with its settings, and run it."""
+    def restore(self, pairs, run):
+        """Open the lab a link names, with its settings; ``run`` it too (a link followed,
+        not a reload)."""
         name = pairs.get("lab")
         if name not in NAMES:
             return
-        self.show(name)
+        self.open(name)
         for node in self.inputs(name):
             key = node.getAttribute("data-param")
             if key in pairs:
                 node.value = pairs[key]
+        self.ran[name] = self.record(name)
         self.init_fields_changed()
         self.article(name).scrollIntoView()
-        if name in RUNS:
+        if run and name in RUNS:
             self.app.spawn(self.run(name))
 
     def apply_narrow(self, event=None):
@@ -135,7 +151,6 @@ class LabsPanel:
             key = node.getAttribute("data-param")
             if key in values:
                 node.value = f"{values[key]:.2e}"
-        self.app.remember_settings()
 
     # -- running ---------------------------------------------------------------------------
     def status(self, key, **values):
@@ -167,6 +182,7 @@ class LabsPanel:
         find("lab-progress").value = 0
         params = self.params(name)
         message = ("lab_done", {"seed": params.get("seed", "—")})
+        settings = self.record(name)
         try:
             if self.worker.proxy is None:
                 self.status("lab_starting")
@@ -202,3 +218,8 @@ class LabsPanel:
             article.setAttribute("data-done", "true")
         key, values = message
         self.status(key, **values)
+        if key == "lab_done":
+            self.ran[name] = settings
+        elif key == "lab_error":
+            self.ran.pop(name, None)  # the lab refused them: the URL does not keep them
+        self.app.remember_settings()

@@ -21,6 +21,7 @@ from exercises_panel import ExercisesPanel
 from graph_panel import GraphPanel
 from inspector import InspectorPanel
 from labs_panel import LabsPanel
+from link import Link, followed
 from loading import StartProgress
 from model_panel import ModelPanel
 from netstep_panel import NetStepPanel
@@ -57,6 +58,7 @@ class App:
         self.exercises = ExercisesPanel(self)
         self.graph = GraphPanel(self)
         self.netstep = NetStepPanel(self)
+        self.link = Link(self)
         self.labs = None  # last: its tabs write the URL through remember_settings
         on("lang", "change", lambda event: self.set_language(event.target.value))
         on("start-clean", "click", lambda event: self.spawn(self.start_clean()))
@@ -109,7 +111,8 @@ class App:
         booted = answer(await engine.boot(str(window.location.href)))
         self.train.fill_choices(booted.choices)
         self.netstep.fill_optimizers(booted.choices)
-        self.model.show(booted.model)
+        self.model.show(booted.models)
+        self.model.say_notices(booted.models)
 
     def on_progress(self, p):
         self.engine.heard()
@@ -135,10 +138,12 @@ class App:
         self.message("model-message", "engine_restarted")
         self.train.set_busy(False)
 
-    async def model_changed(self):
-        """A new model is in use: guess the drawing again and refresh the inspector (the
-        last test-set evaluation described the old model)."""
-        self.evaluation.clear()
+    async def model_changed(self, evaluation_kept=False):
+        """A new model is in use: guess the drawing again and refresh the inspector; the
+        last test-set evaluation described the old model (unless ``evaluation_kept``: it was
+        of the new one)."""
+        if not evaluation_kept:
+            self.evaluation.clear()
         self.draw.on_drawing()
         await self.inspector.refresh()
 
@@ -160,10 +165,7 @@ class App:
             return
         finally:
             ticker.cancel()
-        pairs, skipped = state.parse_fragment(window.location.hash)
-        if skipped:
-            self.message("train-message", "link_ignored", parts=", ".join(skipped))
-        self.train.apply_settings(state.from_fragment(pairs))
+        pairs = await self.link.restore()
         find("app-status").setAttribute("data-ready-ms", str(int(js.performance.now())))
         self.ready = True
         self.status("ready", "status_ready")
@@ -171,7 +173,8 @@ class App:
         self.draw.sources.enable(True)
         if not self.draw.pad.empty:
             self.draw.on_drawing()
-        self.labs.restore(pairs)
+        self.labs.restore(pairs, run=followed())
+        self.link.remember()  # the fragment as the page now is: only what it could use
         self.graph.start()
         self.spawn(self.netstep.start())
         self.spawn(self.keep_offline())
@@ -239,6 +242,8 @@ class App:
         self.evaluation.relabel()
         self.inspector.view.relabel()
         self.draw.sources.relabel()
+        self.model.relabel()
+        self.link.relabel()
         self.exercises.relabel()
         self.graph.relabel()
         self.netstep.relabel()
@@ -248,10 +253,9 @@ class App:
             self.message(testid, key, error, **values)
 
     def remember_settings(self, event=None):
-        if self.labs is None:
-            return
-        fragment = state.to_fragment(self.train.read_form(), self.labs.fragment_pairs())
-        window.history.replaceState(None, "", fragment or window.location.pathname)
+        """Write the settings (and the lab the student opened) to the URL (link.py)."""
+        if self.labs is not None:
+            self.link.remember()
 
 
 app = App()

@@ -1,7 +1,8 @@
 """The page's settings: a plain dict with defaults that round-trips to the URL fragment.
 
 A teacher can share ``…/#optimizer=sgd&learning-rate=0.1&epochs=5`` and the page opens
-with exactly those settings; ``#lab=optimizers&lr_sgd=0.5`` opens and runs a lab.
+with exactly those settings; ``#lab=optimizers&lr_sgd=0.5`` opens a lab (``link.py`` says
+when it runs). The page writes only settings the engine accepted (``link.py``).
 Runs on the main thread (MicroPython): no numpy, no pynet.
 The keys are the form fields' ``data-testid``s.
 """
@@ -25,19 +26,27 @@ DEFAULTS = {
 }
 
 
+#: A part of a link shown in a notice is cut to this many characters.
+SHOWN_CHARS = 40
+
+
 def parse_fragment(fragment):
-    """Every ``key=value`` pair of a URL fragment, decoded, and the parts that could not be
-    (a malformed escape such as ``%E0%A4%A``): a bad link is read as far as it can be, never
-    fatal."""
-    pairs, skipped = {}, []
+    """The ``key=value`` pairs of a URL fragment, decoded, and the parts that could not be
+    read: ``(pairs, unreadable)``. A malformed part (``x=%E0%A4%A``) is set aside, never
+    fatal: a bad link is read as far as it can be."""
+    pairs, unreadable = {}, []
     for part in str(fragment).lstrip("#").split("&"):
-        if "=" in part:
+        if not part:
+            continue
+        try:
             key, value = part.split("=", 1)
-            try:
-                pairs[decode(key)] = decode(value)
-            except ValueError:
-                skipped.append(part[:40])
-    return pairs, skipped
+            pairs[decode(key)] = decode(value)
+        except ValueError:  # no "=", a bad escape, or bytes that are not UTF-8
+            unreadable.append(shorten(part))
+    return pairs, unreadable
+
+
+HEX_DIGITS = "0123456789abcdefABCDEF"
 
 
 def decode(text):
@@ -48,8 +57,8 @@ def decode(text):
     while i < len(text):
         if text[i] == "%":
             digits = text[i + 1 : i + 3]
-            if len(digits) != 2:
-                raise ValueError(text)
+            if len(digits) != 2 or digits[0] not in HEX_DIGITS or digits[1] not in HEX_DIGITS:
+                raise ValueError(text)  # (int() alone would take " f" or "+f")
             out.append(int(digits, 16))
             i += 3
         else:
@@ -61,9 +70,20 @@ def decode(text):
         raise ValueError(text) from None
 
 
-def from_fragment(pairs):
-    """The training settings: the fragment's pairs over the defaults (other keys ignored)."""
+def shorten(text):
+    """``text`` cut to ``SHOWN_CHARS`` characters, for a notice."""
+    text = str(text)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def from_fragment(pairs, optimizers=None):
+    """The training settings a link asks for: its pairs over the defaults (other keys are
+    ignored). A link that names an optimizer but not its learning rate or parameters gets
+    that optimizer's own (``optimizers``: name → ``(lr, params)``, from pynet's list)."""
     settings = dict(DEFAULTS)
+    chosen = (optimizers or {}).get(pairs.get("optimizer"))
+    if chosen is not None:
+        settings["learning-rate"], settings["optimizer-params"] = chosen
     for key, value in pairs.items():
         if key in DEFAULTS:
             settings[key] = value == "true" if isinstance(DEFAULTS[key], bool) else value

@@ -90,6 +90,15 @@ class TrainPanel:
         inits = choices.inits
         fill("init", [(inits[i], f"init_{inits[i]}", None) for i in range(inits.length)])
 
+    def optimizer_defaults(self):
+        """Each optimizer's own learning rate and parameters as the form writes them."""
+        optimizers = self.choices.optimizers
+        names = js.Object.keys(optimizers)
+        return {
+            names[i]: (str(optimizers[names[i]].lr), str(optimizers[names[i]].params))
+            for i in range(names.length)
+        }
+
     def read_form(self):
         raw = {}
         for field, default in state.DEFAULTS.items():
@@ -133,8 +142,8 @@ class TrainPanel:
         find("train-pause").disabled = not (training and self.stepped) or self.paused
         for testid in ("train-step", "train-continue"):
             find(testid).disabled = not (training and self.paused)
-        for testid in ("model-upload", "model-reset", "evaluate-run"):
-            find(testid).disabled = training or not ready
+        find("evaluate-run").disabled = training or not ready
+        self.app.model.set_busy(training or not ready)
 
     async def stop(self):
         if self.training:
@@ -182,10 +191,10 @@ class TrainPanel:
             self.fail(result.failure.code, **{keys[i]: params[keys[i]] for i in range(keys.length)})
             return
         self.finish(result)
-        self.app.model.show(result.model)
+        self.app.model.after_run(result)
         await self.app.model_changed()
-        if result.steps:
-            await self.app.evaluation.run()
+        if result.steps:  # the run's model: in use, or waiting for the student's choice
+            await self.app.evaluation.run("pending" if result.outcome == "offered" else "in_use")
 
     def begin_progress(self):
         progress = find("train-progress")

@@ -18,18 +18,17 @@ import numpy as np
 import plan
 import site_data
 import training
+from model_history import Model, ModelHistory
+from model_store import STORE_NAME, BrowserStore, legacy_model
 from pyodide.ffi import to_js
-from pyscript import storage
 
-from pynet import inspection, serialize
+from pynet import inspection
 from pynet.errors import for_page
 from pynet.network import MultiLayerNet
 from pynet.preprocess import EmptyDrawingError, to_mnist
 from pynet.serialize import ModelFileError
 from pynet.trainer import Trainer
 
-STORE_NAME = "backprop-lab"
-MODEL_KEY = "model"
 DEFAULT_MODEL_PATH = "models/default.npz"
 #: The inspector's batch: the first test images (the same ones every time, so runs compare).
 INSPECT_BATCH = 100
@@ -51,12 +50,11 @@ def _with_images(result: dict) -> dict:
 
 
 class Engine:
-    """The current model, the data (fetched on first need) and the last drawing (the
-    inspector traces it through whichever model is in use when it asks)."""
+    """The student's models (``history``), the data (fetched on first need) and the last
+    drawing (the inspector traces it through whichever model is in use when it asks)."""
 
     def __init__(self) -> None:
-        self.network: MultiLayerNet | None = None
-        self.info: dict = {}
+        self.history: ModelHistory | None = None
         self.digit: np.ndarray | None = None  # the last drawing, as the network reads it
         self.mnist: dict | None = None
         #: The run in progress and the network it trains (what a drawing meets meanwhile).
@@ -64,39 +62,29 @@ class Engine:
         self.learning: MultiLayerNet | None = None
         #: The run's single-step mode (Pause, Step, Continue), while a run is under way.
         self.pacing: training.Pacing | None = None
-        self.store = None
+        self.store: BrowserStore | None = None
         self.base_url = ""
 
     # -- the model ---------------------------------------------------------------------------
-    def describe(self, message: str = "") -> dict:
-        """The model in use for the page; ``test_accuracy`` only when the model records one
-        (None would reach MicroPython as a JS undefined, which is no float)."""
-        config = self.network.config
-        sizes = [config["input_size"], *config["hidden_size_list"], config["output_size"]]
-        described = {
-            "source": self.info.get("source", "default"),
-            "architecture": "-".join(map(str, sizes)),
-            "message": message,
-        }
-        if self.info.get("test_accuracy") is not None:
-            described["test_accuracy"] = self.info["test_accuracy"]
-        return described
+    @property
+    def network(self) -> MultiLayerNet:
+        """The model in use."""
+        return self.history.in_use.network
 
-    def use(self, network: MultiLayerNet, info: dict, source: str) -> None:
-        config = network.config
-        if config["input_size"] != 784 or config["output_size"] != 10:
-            raise ModelFileError("model_not_mnist")
-        self.network, self.info = network, {**info, "source": source}
+    def network_in(self, slot: str) -> MultiLayerNet:
+        """The network of a place (``"in_use"``, or ``"pending"``: a new model waiting for
+        the student's choice); the model in use's if that place is empty."""
+        model = self.history.slots.get(str(slot))
+        return self.network if model is None else model.network
 
-    async def save(self) -> None:
-        self.store[MODEL_KEY] = bytearray(serialize.to_bytes(self.network, **self.info))
-        await self.store.sync()
-
-    async def load_default(self) -> None:
-        network, info = serialize.load_with_info(
-            await site_data.fetch(self.base_url, DEFAULT_MODEL_PATH)
-        )
-        self.use(network, info, "default")
+    async def models(self, notices: list | None = None) -> dict:
+        """Save the models (IndexedDB), then the page's view of them with ``notices``."""
+        notices = list(notices or [])
+        try:
+            await self.store.sync()
+        except Exception as exc:  # noqa: BLE001 (a full or refused storage: say so, go on)
+            notices.append({"code": "models_not_saved", "params": {"reason": str(exc)[:120]}})
+        return {**self.history.describe(), "notices": notices}
 
     async def data(self) -> dict:
         """MNIST, fetched on first need (site_data keeps it)."""
@@ -145,21 +133,14 @@ engine = Engine()
 
 
 async def boot(base_url):
-    """Load the saved model (or the default one) and tell the page what the form offers."""
+    """Restore the student's models (or start with the default one) and tell the page what
+    the form offers."""
     engine.base_url = str(base_url)
-    engine.store = await storage(STORE_NAME)
-    message = ""
-    saved = engine.store.get(MODEL_KEY)
-    if saved is not None:
-        try:
-            network, info = serialize.load_with_info(bytes(saved))
-            engine.use(network, info, info.get("source", "saved"))
-        except ModelFileError as exc:
-            message = f"the saved model could not be read ({exc}); using the default model"
-            del engine.store[MODEL_KEY]
-    if engine.network is None:
-        await engine.load_default()
-    return _js({"model": engine.describe(message), "choices": plan.choices()})
+    default = Model.default(await site_data.fetch(engine.base_url, DEFAULT_MODEL_PATH))
+    engine.store = await BrowserStore.open(STORE_NAME)
+    engine.history = ModelHistory(engine.store, default)
+    notices = engine.history.restore(await legacy_model())
+    return _js({"models": await engine.models(notices), "choices": plan.choices()})
 
 
 def predict(pixels, width, height):
@@ -228,20 +209,22 @@ async def inspect(source):
     return _js(engine.inspection(engine.learning or engine.network, source))
 
 
-async def evaluate():
-    """The model on all 10,000 test images: its confusion matrix and its first mistakes,
-    each with its image (see ``evaluation.test_report``)."""
+async def evaluate(slot="in_use"):
+    """A model (``slot``: the one in use, or the new one waiting for a choice) on all 10,000
+    test images: its confusion matrix and its first mistakes, each with its image (see
+    ``evaluation.test_report``)."""
     data = await engine.data()
-    report = evaluation.test_report(engine.network, data["x_test"], data["t_test"])
+    report = evaluation.test_report(engine.network_in(slot), data["x_test"], data["t_test"])
     return _js(_with_images(report))
 
 
-async def explain_test(index):
-    """Test image ``index`` read by the model as a drawing is: its guess, its ten
-    probabilities, its true label and the saliency dL/dx."""
+async def explain_test(index, slot="in_use"):
+    """Test image ``index`` read by a model (``slot``, as for ``evaluate``) as a drawing is:
+    its guess, its ten probabilities, its true label and the saliency dL/dx."""
     data = await engine.data()
     index = int(index)
-    result = evaluation.explained(engine.network, evaluation.test_image(data, index))
+    network = engine.network_in(slot)
+    result = evaluation.explained(network, evaluation.test_image(data, index))
     result.pop("trace")
     result.update(index=index, truth=int(data["t_test"][index]))
     return _js(_with_images(result))
@@ -262,28 +245,37 @@ async def train(raw):
 
 
 def download_model():
-    """The current model as .npz bytes."""
-    return js.Uint8Array.new(to_js(serialize.to_bytes(engine.network, **engine.info)))
+    """The model in use as .npz bytes."""
+    return js.Uint8Array.new(to_js(engine.history.in_use.to_bytes()))
 
 
 async def upload_model(data):
     """Use an uploaded .npz if it is a valid model; otherwise say why and change nothing."""
     try:
-        network, info = serialize.load_with_info(bytes(data.to_py()))
-        engine.use(network, info, "uploaded")
+        model = Model.from_bytes(bytes(data.to_py()), source="uploaded")
     except ModelFileError as exc:
         return _js({"error": for_page(exc.to_dict())})
-    await engine.save()
-    return _js({"model": engine.describe()})
+    engine.history.adopt(model)
+    return _js({"models": await engine.models()})
 
 
 async def reset_model():
-    """Forget the trained model and go back to the default one."""
-    if MODEL_KEY in engine.store:
-        del engine.store[MODEL_KEY]
-        await engine.store.sync()
-    await engine.load_default()
-    return _js({"model": engine.describe()})
+    """Use the build's default model (the one in use becomes the previous one)."""
+    engine.history.reset()
+    return _js({"models": await engine.models()})
+
+
+async def undo_model():
+    """Go back to the previous model (and the one left becomes the previous one)."""
+    engine.history.undo()
+    return _js({"models": await engine.models()})
+
+
+async def choose_model(use_new):
+    """The student's choice about a newly trained model that did not take over by itself:
+    use it, or keep the model in use (the new one is then forgotten)."""
+    engine.history.choose(bool(use_new))
+    return _js({"models": await engine.models()})
 
 
 __all__ = [
@@ -303,4 +295,6 @@ __all__ = [
     "download_model",
     "upload_model",
     "reset_model",
+    "undo_model",
+    "choose_model",
 ]

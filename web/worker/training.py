@@ -16,6 +16,7 @@ import js
 import numpy as np
 import plan
 import site_data
+from model_history import Model
 from pyodide.ffi import to_js
 from pyscript import sync
 
@@ -91,8 +92,10 @@ def _accuracy_before(network, x, t, seed) -> float:
 
 async def run(engine, form: dict) -> dict:
     """Train a new network from the form's values; the result, or errors by field, or a
-    failure the page words (MNIST could not be fetched). A run that made at least one step
-    becomes ``engine``'s model."""
+    failure the page words (MNIST could not be fetched). The model of a run that made at
+    least one step takes over only if the run finished better than the model in use
+    (``outcome: "adopted"``); otherwise it waits for the student's choice (``"offered"``,
+    see model_history.py)."""
     settings, errors = plan.parse(form)
     if errors:
         return {"errors": plan.errors_for_page(errors)}
@@ -170,19 +173,17 @@ async def run(engine, form: dict) -> dict:
         result = await _run_with_pauses(engine, trainer, network, report)
     finally:
         engine.trainer = engine.learning = engine.pacing = None
-    if result.steps:
-        engine.use(
-            network,
-            {
-                "test_accuracy": result.final_test_acc,
-                "epochs": result.epochs,
-                "train_size": settings["train_size"],
-                "optimizer": settings["optimizer"],
-                **settings["optimizer_param"],
-            },
-            "trained",
-        )
-        await engine.save()
+    outcome = "none"
+    if result.steps:  # a run stopped before its first step has nothing to offer
+        info = {
+            "test_accuracy": result.final_test_acc,
+            "epochs": result.epochs,
+            "train_size": settings["train_size"],
+            "optimizer": settings["optimizer"],
+            **settings["optimizer_param"],
+            "source": "trained",
+        }
+        outcome = engine.history.after_run(Model.made(network, info), result.reason)
     return {
         "reason": result.reason,
         "message": result.message,
@@ -194,7 +195,8 @@ async def run(engine, form: dict) -> dict:
         "seconds": time.perf_counter() - start,
         "ms_per_step": 1000 * result.step_seconds / max(result.steps, 1),
         "heap_mb": _heap_mb(),
-        "model": engine.describe(),
+        "outcome": outcome,
+        "models": await engine.models(),
     }
 
 
