@@ -176,6 +176,9 @@ def test_an_unreadable_model_in_use_falls_back_to_the_default_with_a_notice():
     assert notices[0]["params"]["slot"] == "in_use"
     assert notices[0]["params"]["detail"]["code"] == "model_not_npz"
     assert store[storage_key("in_use")] == DEFAULT  # the damaged entry is gone
+    # ... from storage, not from the student: its bytes can still be downloaded
+    assert notices[0]["params"]["kept"] is True
+    assert history.set_aside == {"in_use": b"PK\x03\x04 not a model"}
 
 
 def test_an_unreadable_waiting_model_is_dropped_and_the_model_in_use_kept():
@@ -189,6 +192,7 @@ def test_an_unreadable_waiting_model_is_dropped_and_the_model_in_use_kept():
         ("pending", "model_not_npz")
     ]
     assert storage_key("pending") not in again.store
+    assert notices[0]["params"]["kept"] is False and again.set_aside == {}  # no file to give
 
 
 def test_an_older_pages_model_becomes_the_model_in_use():

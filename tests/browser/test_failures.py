@@ -61,8 +61,9 @@ def test_a_start_that_cannot_finish_says_why_and_offers_to_start_clean(context, 
 
 
 def test_a_start_that_stalls_shows_its_megabytes_and_is_made_again(context, site_url):
-    """The snapshot's first request never answers (a dropped connection): the loading view
-    shows what has arrived, and after 30 s with nothing more the engine starts again."""
+    """Python's standard library's first request never answers (a dropped connection): the
+    loading view shows what has arrived, and after 30 s with nothing more the engine starts
+    again."""
     held = []
 
     def hold_the_first(route):
@@ -71,7 +72,7 @@ def test_a_start_that_stalls_shows_its_megabytes_and_is_made_again(context, site
         else:
             held.append(route)  # never answered
 
-    context.route("**/pyodide/snapshot.bin", hold_the_first)
+    context.route("**/pyodide/python_stdlib.zip", hold_the_first)
     context.expected_console.append("received nothing for 30 s")
     page = context.new_page()
     page.goto(site_url)

@@ -196,5 +196,8 @@ def test_an_unreadable_stored_model_falls_back_to_the_default_with_a_notice(page
     message = page.inner_text(sel("model-message"))
     assert "could not be read (not an .npz model file" in message
     assert "the default model is in use" in message
+    with page.expect_download() as download:  # the entry is gone, but not from the student
+        page.click(sel("model-set-aside"))
+    assert download.value.path().read_bytes() == b"PK\x03\x04 not a model"
     draw(page, ONE)
     wait_label(page, "1")

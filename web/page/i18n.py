@@ -413,6 +413,7 @@ STRINGS = {
         "link_unreadable": "Part of the link could not be read and was ignored: “{part}”.",
         "link_invalid": "The link's {field} “{value}” was not used: {why}.",
         "evaluate_done_new": "The new model, waiting for your choice: {correct} of {total} right, accuracy {acc}.",
+        "download_set_aside": "Download the file that could not be read (it may be your only copy)",
     },
     "ko": {
         "title": "역전파 실험실",
@@ -817,6 +818,7 @@ STRINGS = {
         "link_unreadable": "링크의 일부를 읽을 수 없어 무시했습니다: “{part}”.",
         "link_invalid": "링크의 {field} 값 “{value}”은(는) 쓰지 않았습니다: {why}.",
         "evaluate_done_new": "선택을 기다리는 새 모델: {total}개 중 {correct}개 정답, 정확도 {acc}.",
+        "download_set_aside": "읽을 수 없던 파일 내려받기(유일한 사본일 수 있습니다)",
     },
 }
 

@@ -36,6 +36,16 @@ def uses_default_model():
     return window.localStorage.getItem(SOURCE_KEY) in (None, "default")
 
 
+def save(data, name):
+    """Offer ``data`` (bytes from the engine) to the student as the file ``name``."""
+    blob = js.Blob.new(to_js([data]), to_js({"type": "application/octet-stream"}))
+    link = document.createElement("a")
+    link.href = js.URL.createObjectURL(blob)
+    link.download = name
+    link.click()
+    js.URL.revokeObjectURL(link.href)
+
+
 class ModelPanel:
     def __init__(self, app):
         self.app = app
@@ -43,6 +53,7 @@ class ModelPanel:
         on("model-download", "click", lambda event: self.app.spawn(self.download()))
         on("model-upload", "change", lambda event: self.app.spawn(self.upload(event.target)))
         open_on_enter("model-upload")
+        on("model-set-aside", "click", lambda event: self.app.spawn(self.download_set_aside()))
         on("model-reset", "click", lambda event: self.app.spawn(self.change("reset_model")))
         on("model-undo", "click", lambda event: self.app.spawn(self.change("undo_model")))
         on("model-use-new", "click", lambda event: self.app.spawn(self.choose(True)))
@@ -108,6 +119,10 @@ class ModelPanel:
             if notice.code == "stored_model_unreadable":
                 key = "stored_" + ("model" if notice.params.slot == "in_use" else "other")
                 self.say(key + "_unreadable", error=notice.params.detail)
+                if notice.params.kept:  # it may be the only copy: the student can keep it
+                    button = find("model-set-aside")
+                    button.setAttribute("data-slot", str(notice.params.slot))
+                    button.hidden = False
             else:
                 self.say("models_not_saved", reason=notice.params.reason)
 
@@ -150,12 +165,14 @@ class ModelPanel:
 
     async def download(self):
         data = await self.app.engine.call("download_model")
-        blob = js.Blob.new(to_js([data]), to_js({"type": "application/octet-stream"}))
-        link = document.createElement("a")
-        link.href = js.URL.createObjectURL(blob)
-        link.download = str(self.models.model.file_name) if self.models else "backprop-lab.npz"
-        link.click()
-        js.URL.revokeObjectURL(link.href)
+        save(data, str(self.models.model.file_name) if self.models else "backprop-lab.npz")
+
+    async def download_set_aside(self):
+        """The stored model that could not be read at start-up, as it was."""
+        slot = find("model-set-aside").getAttribute("data-slot")
+        data = await self.app.engine.call("download_set_aside", slot)
+        if data is not None:
+            save(data, "backprop-lab-set-aside.npz")
 
     async def upload(self, input_node):
         files = input_node.files

@@ -249,6 +249,13 @@ def download_model():
     return js.Uint8Array.new(to_js(engine.history.in_use.to_bytes()))
 
 
+def download_set_aside(slot):
+    """The bytes of a stored model that could not be read at start-up (None if there are
+    none): the student may keep the file."""
+    data = engine.history.set_aside.get(str(slot))
+    return None if data is None else js.Uint8Array.new(to_js(data))
+
+
 async def upload_model(data):
     """Use an uploaded .npz if it is a valid model; otherwise say why and change nothing."""
     try:
@@ -293,6 +300,7 @@ __all__ = [
     "validate",
     "train",
     "download_model",
+    "download_set_aside",
     "upload_model",
     "reset_model",
     "undo_model",

@@ -119,6 +119,9 @@ class ModelHistory:
         self.default = default
         self.slots: dict[str, Model | None] = {"in_use": default, "previous": None, "pending": None}
         self._written: dict[str, Model | None] = {}
+        #: The bytes of stored entries that could not be read, by place: removed from
+        #: storage, but the student may download them (they may be the only copy).
+        self.set_aside: dict[str, bytes] = {}
 
     @property
     def in_use(self) -> Model:
@@ -141,12 +144,11 @@ class ModelHistory:
             except ModelFileError as exc:
                 if storage_key(slot) in self.store:
                     del self.store[storage_key(slot)]
-                notices.append(
-                    {
-                        "code": "stored_model_unreadable",
-                        "params": {"slot": slot, "detail": for_page(exc.to_dict())},
-                    }
-                )
+                if isinstance(value, (bytes, bytearray)):
+                    self.set_aside[slot] = bytes(value)
+                params = {"slot": slot, "detail": for_page(exc.to_dict())}
+                params["kept"] = slot in self.set_aside
+                notices.append({"code": "stored_model_unreadable", "params": params})
             else:
                 if stored is not None:  # already in storage as it is
                     self._written[slot] = self.slots[slot]
