@@ -210,14 +210,17 @@ def test_a_narrower_uploaded_model_shows_all_its_units_as_tiles(page, tmp_path):
     draw(page, ONE)
     wait_label(page, "1")
     size = "c => [c.width, c.height].join('x')"
-    page.wait_for_function(f"document.querySelector('{sel('weight-tiles')}')?.height === 291")
+    page.wait_for_selector(sel("weight-tiles"))
+    page.locator(sel("weight-tiles")).scroll_into_view_if_needed()  # drawn once in sight
+    page.wait_for_function(f"document.querySelector('{sel('weight-tiles')}').height === 291")
     path = tmp_path / "narrow.npz"
     path.write_bytes(serialize.to_bytes(MultiLayerNet(784, [16], 10, seed=1)))
     page.set_input_files(sel("model-upload"), str(path))
     page.wait_for_function(
         f"document.querySelector('{sel('model-info')}').dataset.source === 'uploaded'"
     )
-    page.wait_for_function(f"document.querySelector('{sel('weight-tiles')}')?.height === 59")
+    page.locator(sel("weight-tiles")).scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelector('{sel('weight-tiles')}').height === 59")
     for tiles in ("w-tiles", "weight-tiles"):
         assert page.eval_on_selector(sel(tiles), size) == "291x59", tiles
 

@@ -59,6 +59,9 @@ def test_pause_steps_one_mini_batch_at_a_time_and_continue_finishes(page):
     assert page.get_attribute(sel("train-progress"), "data-paused") == "true"
 
     # the inspector: W beside dW, and both hidden layers on one shared x-range
+    # (drawn once in sight: views out of sight wait, page/frames.py)
+    page.locator(sel("w-tiles")).scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelector('{sel('w-tiles')}').width === 291")
     w_tiles = page.eval_on_selector(
         sel("w-tiles"), "c => new Set(c.getContext('2d').getImageData(0, 0, 60, 60).data).size"
     )
