@@ -105,13 +105,18 @@ def test_choosing_the_bad_model_by_keyboard_survives_a_reload_exactly_and_undo_r
     assert model_state(page)["source"] == "default"
 
 
-def test_a_better_run_takes_over_with_an_undo_back_to_the_model_it_replaced(page):
+def use_a_bad_run(page) -> dict:
+    """Train BAD_RUN, choose its model when asked, and return that model's state."""
     assert run(page, **BAD_RUN) == "finished"
     page.click(sel("model-use-new"))
     page.wait_for_function(
         f"document.querySelector('{sel('model-info')}').dataset.source === 'trained'"
     )
-    bad = model_state(page)
+    return model_state(page)
+
+
+def test_a_better_run_takes_over_with_an_undo_back_to_the_model_it_replaced(page):
+    bad = use_a_bad_run(page)
     accuracy_in_use = f"document.querySelector('{sel('model-info')}').dataset.testAccuracy"
 
     assert run(page, activation="relu", init="he", optimizer="adam", train_size=5000) == "finished"
@@ -124,12 +129,7 @@ def test_a_better_run_takes_over_with_an_undo_back_to_the_model_it_replaced(page
 
 
 def test_a_run_paused_stepped_and_stopped_asks_even_when_better_and_its_report_is_its_own(page):
-    assert run(page, **BAD_RUN) == "finished"
-    page.click(sel("model-use-new"))
-    page.wait_for_function(
-        f"document.querySelector('{sel('model-info')}').dataset.source === 'trained'"
-    )
-    bad = model_state(page)
+    bad = use_a_bad_run(page)
 
     set_fields(page, train_size=30000, epochs=1, batch_size=50)  # 600 steps: time to pause
     page.click(sel("train-start"))
