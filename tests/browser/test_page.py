@@ -232,6 +232,17 @@ def test_the_page_switches_to_korean(page):
     assert page.get_attribute("html", "lang") == "ko"
 
 
+def test_a_second_tab_of_the_site_leaves_the_first_one_working(page, context, site_url):
+    """Each page asks the site's workers where their start is, on a channel every tab of the
+    site shares: the first tab hears the second's question too (it once threw on it)."""
+    second = context.new_page()
+    second.goto(site_url)
+    wait_ready(second)
+    draw(page, ONE)
+    wait_label(page, "1")
+    # (console errors in either tab fail the test: conftest.py)
+
+
 def test_a_second_visit_works_with_no_network_at_all(browser, own_site):
     """The service worker keeps the site; with the server gone, a reload still starts
     (Pyodide from its memory snapshot with numpy, pynet from its bytecode, the SIMD kernel

@@ -47,6 +47,8 @@ class StartProgress:
 
     def on_message(self, event):
         data = event.data
+        if isinstance(data, str):
+            return  # another page of the site asking its workers, as this one did at its start
         self.by_worker[str(data.worker)] = int(data.loaded)
         self.file = str(data.file)
         self.from_snapshot = data.snapshot is True
