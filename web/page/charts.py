@@ -259,7 +259,8 @@ def histogram(canvas, label, color, described_by=None):
                         "title": {"display": True, "text": label},
                     },
                     "scales": {
-                        "x": {"ticks": {"maxTicksLimit": 5}},
+                        # values, not bin names: round ticks (0, 0.2, …) as in the book
+                        "x": {"type": "linear", "offset": False, "ticks": {"maxTicksLimit": 6}},
                         "y": {"ticks": {"maxTicksLimit": 4}},
                     },
                 },
@@ -276,15 +277,18 @@ def show_histogram(chart, described, title, as_share=False, y_max=None):
     different sizes compare); ``y_max`` fixes the height of the y axis."""
     edges = described.edges
     counts = described.counts
-    labels = js.Array.new()
-    for i in range(counts.length):
-        labels.push(f"{(edges[i] + edges[i + 1]) / 2:.3g}")
-    chart.data.labels = labels
-    if as_share:
-        total = sum(counts[i] for i in range(counts.length)) or 1
-        chart.data.datasets[0].data = to_js([100 * counts[i] / total for i in range(counts.length)])
-    else:
-        chart.data.datasets[0].data = counts
+    total = (sum(counts[i] for i in range(counts.length)) or 1) if as_share else 0
+    chart.data.datasets[0].data = to_js(
+        [
+            {
+                "x": (edges[i] + edges[i + 1]) / 2,
+                "y": 100 * counts[i] / total if as_share else counts[i],
+            }
+            for i in range(counts.length)
+        ]
+    )
+    chart.options.scales.x.min = edges[0]
+    chart.options.scales.x.max = edges[edges.length - 1]
     chart.options.scales.y.max = y_max  # None (null): Chart.js fits the axis to the data
     chart.options.plugins.title.text = title
     chart.canvas.setAttribute("aria-label", title)
