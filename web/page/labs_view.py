@@ -19,17 +19,26 @@ from optimizer_walk import OptimizerWalk
 from pyscript import document
 from pyscript.ffi import create_proxy, to_js
 
+#: Each lab's formulas. Each equation is a group (no line break inside it); a narrow screen
+#: breaks the line only between equations, at ``\allowbreak``.
 TEX = {
-    "gradcheck": r"\frac{\partial L}{\partial w} \approx \frac{L(w + h) - L(w - h)}{2h},\ h = 10^{-5} \qquad "
-    r"\text{error} = \frac{\max |g_{\text{backprop}} - g_{\text{numeric}}|}{\max(|g_{\text{backprop}}|, |g_{\text{numeric}}|)}",
-    "optimizers": r"f(x, y) = \tfrac{1}{20}x^2 + y^2 \qquad \frac{\partial f}{\partial x} = \frac{x}{10},"
-    r"\quad \frac{\partial f}{\partial y} = 2y",
-    "init": r"\text{Xavier: } \sigma = \frac{1}{\sqrt{n}} \qquad \text{He: } \sigma = \sqrt{\frac{2}{n}}",
-    "batchnorm": r"\mu_B = \frac{1}{m}\sum x_i,\ \sigma_B^2 = \frac{1}{m}\sum (x_i - \mu_B)^2,\ "
-    r"\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}},\ y_i = \gamma \hat{x}_i + \beta",
-    "overfit": r"L' = L + \tfrac{1}{2} \lambda \lVert W \rVert^2 \qquad \text{dropout: } y = x \cdot m,\ m \sim \text{Bernoulli}(1 - p)",
-    "hyperparams": r"\eta = 10^{u},\ u \sim U(\log_{10} \eta_{\min}, \log_{10} \eta_{\max}) \qquad "
-    r"\lambda = 10^{v},\ v \sim U(\log_{10} \lambda_{\min}, \log_{10} \lambda_{\max})",
+    "gradcheck": r"{\frac{\partial L}{\partial w} \approx \frac{L(w + h) - L(w - h)}{2h},\ "
+    r"h = 10^{-5}} \qquad \allowbreak {\text{error} = \frac{\max |g_{\text{backprop}} - "
+    r"g_{\text{numeric}}|}{\max(|g_{\text{backprop}}|, |g_{\text{numeric}}|)}}",
+    "optimizers": r"{f(x, y) = \tfrac{1}{20}x^2 + y^2} \qquad \allowbreak "
+    r"{\frac{\partial f}{\partial x} = \frac{x}{10},} \quad \allowbreak "
+    r"{\frac{\partial f}{\partial y} = 2y}",
+    "init": r"{\text{Xavier: } \sigma = \frac{1}{\sqrt{n}}} \qquad \allowbreak "
+    r"{\text{He: } \sigma = \sqrt{\frac{2}{n}}}",
+    "batchnorm": r"{\mu_B = \frac{1}{m}\sum x_i,}\ \allowbreak "
+    r"{\sigma_B^2 = \frac{1}{m}\sum (x_i - \mu_B)^2,}\ \allowbreak "
+    r"{\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}},}\ \allowbreak "
+    r"{y_i = \gamma \hat{x}_i + \beta}",
+    "overfit": r"{L' = L + \tfrac{1}{2} \lambda \lVert W \rVert^2} \qquad \allowbreak "
+    r"{\text{dropout: } y = x \cdot m,\ m \sim \text{Bernoulli}(1 - p)}",
+    "hyperparams": r"{\eta = 10^{u},\ u \sim U(\log_{10} \eta_{\min}, \log_{10} \eta_{\max})} "
+    r"\qquad \allowbreak {\lambda = 10^{v},\ v \sim U(\log_{10} \lambda_{\min}, "
+    r"\log_{10} \lambda_{\max})}",
 }
 #: The order series are drawn and listed in: the book's.
 ORDER = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "std", "xavier", "he"]
@@ -105,7 +114,7 @@ class LabResults:
             )
             for i, name in enumerate(names)
         ]
-        self.charts.line(key, canvas, datasets, "iteration", i18n.text("loss"))
+        self.charts.line(key, canvas, datasets, i18n.text("axis_iteration"), i18n.text("loss"))
         find(finals).innerHTML = "".join(
             f'<li data-testid="{key}-final-{name}" data-loss="{curves[name][-1]}">{charts.swatch(i, name)}'
             f"{labels[name]}: {i18n.text('loss')} {curves[name][-1]:.3f}</li>"

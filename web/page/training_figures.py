@@ -42,7 +42,9 @@ def render_batchnorm(charts, r):
             )
             for j, key in enumerate(("batchnorm", "plain"))
         ]
-        chart = charts.line(f"bn-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
+        chart = charts.line(
+            f"bn-{i}", canvases[i], datasets, i18n.text("axis_epoch"), i18n.text("axis_accuracy"), 1
+        )
         compact(chart, max(len(row["batchnorm"]), len(row["plain"])))
 
 
@@ -63,7 +65,14 @@ def render_overfit(charts, r):
             series(i18n.text("train_acc"), styles.style(0), epochs, v["train_acc"]),
             series(i18n.text("test_acc"), styles.style(1), epochs, v["test_acc"]),
         ]
-        chart = charts.line(f"overfit-{i}", canvases[i], datasets, "epoch", "accuracy", 1)
+        chart = charts.line(
+            f"overfit-{i}",
+            canvases[i],
+            datasets,
+            i18n.text("axis_epoch"),
+            i18n.text("axis_accuracy"),
+            1,
+        )
         chart.options.scales.x.min, chart.options.scales.x.max = 0, len(epochs)
         chart.update("none")
 
