@@ -28,7 +28,7 @@ from .runtime import (
     pyodide_wheels,
 )
 from .serve import ISOLATION_HEADERS
-from .snapshot import BYTECODE_SCRIPT, SNAPSHOT_IMPORTS, SNAPSHOT_SCRIPT
+from .snapshot import BYTECODE_SCRIPT, SNAPSHOT_IMPORTS, SNAPSHOT_SCRIPT, snapshot_recipe
 from .steps import CACHE, DIST, NODE_MODULES, ROOT, BuildError, made_by_node, sha256_of, step
 
 WEB = ROOT / "web"
@@ -120,7 +120,9 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         # Both: the worker reads snapshot.bin, which the server sends as its gzipped twin
         # (the browser inflates it off the worker's thread and keeps it inflated offline).
         shutil.copy2(snapshot, out / "snapshot.bin.gz")
-        (out / "snapshot.bin").write_bytes(gzip.decompress(snapshot.read_bytes()))
+        memory = gzip.decompress(snapshot.read_bytes())
+        (out / "snapshot.bin").write_bytes(memory)
+        (out / "snapshot.json").write_text(json.dumps(snapshot_recipe(memory)))
         size = snapshot.stat().st_size / 1e6
         s["result"] = f"pyodide/snapshot.bin ({size:.1f} MB gzipped, numpy imported)"
     with step("pynet wheel") as s:

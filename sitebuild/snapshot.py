@@ -4,6 +4,9 @@ runtime."""
 
 from __future__ import annotations
 
+import json
+import struct
+
 #: Modules the workers import anyway (PyScript's own package, numpy, pynet, unpacking a
 #: wheel), measured in the engine worker. Imported before the snapshot is taken, so no worker
 #: spends its start-up installing or importing them (the standard library's ~0.6 s, numpy's
@@ -72,3 +75,14 @@ with zipfile.ZipFile("/tmp/bytecode.zip", "w", zipfile.ZIP_DEFLATED) as archive:
 `);
 writeFileSync(target, pyodide.FS.readFile("/tmp/bytecode.zip"));
 """
+
+
+def snapshot_recipe(snapshot: bytes) -> dict:
+    """What a browser needs to know of the build's snapshot (``snapshot``, its bytes), written
+    beside it as pyodide/snapshot.json: where numpy's libraries landed when it was made (the
+    header web/runtime/numpy_snapshot.mjs writes) and the modules imported before it was
+    taken. A browser whose function table stands elsewhere makes its own snapshot from the
+    same imports (web/runtime/snapshot_maker.mjs)."""
+    (length,) = struct.unpack_from("<I", snapshot)
+    header = json.loads(snapshot[4 : 4 + length])
+    return {"layout": header["layout"], "imports": SNAPSHOT_IMPORTS}

@@ -5,7 +5,8 @@ on it. Here it is restored twice in one process and computes with numpy: product
 no module had opened before the snapshot (numpy.fft's), one opened again (so Python's handle
 from before the snapshot must be known to the linker), linalg, saving and loading, numpy's
 own error messages, and random numbers that differ between the two starts. A snapshot whose
-libraries would land elsewhere is refused.
+libraries would land elsewhere is refused. An ordinary start in the same engine stands where
+pyodide/snapshot.json says the build's did (a browser where it does not makes its own).
 """
 
 import json
@@ -41,3 +42,9 @@ def test_numpy_works_in_every_pyodide_restored_from_the_snapshot():
     # A snapshot whose libraries would land elsewhere is refused (the page then starts
     # without it) rather than let numpy call into the wrong code.
     assert "not where the snapshot has them" in checked["refused"]
+    # An engine like Node's (V8: Chromium) finds the build's layout in snapshot.json, so it
+    # restores the build's snapshot and never makes one of its own (start_pyodide.mjs).
+    recipe = json.loads((DIST / "pyodide" / "snapshot.json").read_text())
+    assert checked["ordinary"]["before"] == recipe["layout"]["before"]
+    assert checked["ordinary"]["after"] == checked["ordinary"]["before"]  # (nothing loaded)
+    assert "numpy.random" in recipe["imports"]

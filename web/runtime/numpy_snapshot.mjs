@@ -1,6 +1,7 @@
 /**
  * Pyodide's memory snapshot with numpy imported: made by build.py's snapshot script in
- * Node.js, restored by the site's Pyodide loader (start_pyodide.mjs) in each worker.
+ * Node.js (or by a browser that cannot restore that one, for itself: snapshot_maker.mjs),
+ * restored by the site's Pyodide loader (start_pyodide.mjs) in each worker.
  *
  * A snapshot is Pyodide's memory, but numpy's compiled modules (its .so files) also live
  * outside it: Emscripten's dynamic linker keeps them as WebAssembly instances in JavaScript.
@@ -15,6 +16,32 @@
  */
 
 const SITE_PACKAGES = "/lib/python3.12/site-packages/";
+/** The header of a snapshot a browser made itself (snapshot_maker.mjs), in the offline copy. */
+export const MADE_HERE = "X-Backprop-Made-Here";
+
+/** ``indexURL``'s file ``name`` (a Response), or an error naming it and the server's answer. */
+export async function download(indexURL, name) {
+  const response = await fetch(indexURL + name);
+  if (!response.ok) throw new Error(`${indexURL}${name} answered ${response.status}`);
+  return response;
+}
+
+/**
+ * numpy's wheel from ``indexURL``, checked against the sha256 in pyodide-lock.json (as
+ * Pyodide's loadPackage would), then numpyFiles() of it.
+ */
+export async function numpyWheel(indexURL, unzipSync) {
+  const lock = await (await download(indexURL, "pyodide-lock.json")).json();
+  const { file_name: name, sha256 } = lock.packages.numpy;
+  const wheel = new Uint8Array(await (await download(indexURL, name)).arrayBuffer());
+  if (!crypto.subtle) throw new Error("no sha256 to check numpy's wheel: not a secure context");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", wheel));
+  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  if (hex !== sha256) {
+    throw new Error(`${name} has sha256 ${hex}; pyodide-lock.json says ${sha256}`);
+  }
+  return numpyFiles(wheel, unzipSync);
+}
 
 /**
  * numpy's wheel (bytes) unzipped with fflate's ``unzipSync``: its files (path -> bytes) and
@@ -96,6 +123,17 @@ export async function restoreSnapshot(loadPyodide, options, snapshot, numpy) {
   pyodide.loadedPackages.numpy = "default channel";
   pyodide.runPython("import random, numpy.random; random.seed(); numpy.random.seed()");
   return pyodide;
+}
+
+/**
+ * Start Pyodide the ordinary way (``loadPyodide(options)``), noting where its function table
+ * and memory stood at the moment a snapshot's start loads numpy's libraries
+ * (``layout.before``). Where that differs from the build's snapshot (JavaScriptCore gives
+ * Pyodide's functions more table slots than V8, in which build.py made it), this browser
+ * can never restore the build's snapshot; it can restore one it makes itself.
+ */
+export async function startOrdinary(loadPyodide, options) {
+  return withLibraries([], () => loadPyodide(options));
 }
 
 let createModule = null;

@@ -9,14 +9,21 @@
  *   use and numpy already imported: restoring it replaces Python's initialisation and
  *   numpy's installation and import (numpy_snapshot.mjs explains how numpy's compiled
  *   modules are loaded back into it); numpy's files still go where Python looks for them.
- *   Only from the second visit on (see snapshotKept);
+ *   Only from the second visit on (see snapshotKept). A browser that cannot restore it
+ *   (WebKit's engine) makes one of its own for its next visits (see keepOwnSnapshot);
  * - pyodide/bytecode.zip, pynet's modules compiled to .pyc, which every worker would
  *   otherwise compile as it imports them (Pyodide writes no bytecode).
  * Without either, Pyodide starts the ordinary way, only slower (and says so in the console).
  */
 import { loadPyodide as loadPlain, version } from "../pyodide/pyodide.mjs";
 import { unzipSync } from "../vendor/fflate.js";
-import { numpyFiles, restoreSnapshot, writeFiles } from "./numpy_snapshot.mjs";
+import {
+  download as downloadFrom,
+  numpyWheel as numpyWheelFrom,
+  restoreSnapshot,
+  startOrdinary,
+  writeFiles,
+} from "./numpy_snapshot.mjs";
 
 const indexURL = new URL("../pyodide/", import.meta.url).href;
 
@@ -71,29 +78,11 @@ function counted(response) {
 const plainFetch = globalThis.fetch;
 globalThis.fetch = (...args) => plainFetch.apply(globalThis, args).then(counted);
 
-async function download(name) {
-  const url = new URL(`../pyodide/${name}`, import.meta.url).href;
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return response;
-}
+const download = (name) => downloadFrom(indexURL, name);
+const numpyWheel = () => numpyWheelFrom(indexURL, unzipSync);
 
 async function bytesOf(response) {
   return new Uint8Array(await response.arrayBuffer());
-}
-
-/** numpy's wheel, checked against the lock file, unzipped and its libraries compiled. */
-async function numpyWheel() {
-  const lock = await (await download("pyodide-lock.json")).json();
-  const { file_name: name, sha256 } = lock.packages.numpy;
-  const wheel = await bytesOf(await download(name));
-  if (!crypto.subtle) throw new Error("no sha256 to check numpy's wheel: not a secure context");
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", wheel));
-  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  if (hex !== sha256) {
-    throw new Error(`${name} has sha256 ${hex}; pyodide-lock.json says ${sha256}`);
-  }
-  return numpyFiles(wheel, unzipSync);
 }
 
 /**
@@ -140,9 +129,44 @@ async function start(options, snapshot, numpy) {
   } catch (error) {
     console.warn(`Pyodide starts without its memory snapshot: ${error.message}`);
   }
-  const pyodide = await loadPlain({ ...options, indexURL });
+  fromSnapshot = false;
+  report(lastFile, true);
+  const { pyodide, layout } = await startOrdinary(loadPlain, { ...options, indexURL });
   await pyodide.loadPackage("numpy");
+  keepOwnSnapshot(layout).catch((error) => {
+    console.warn(`This browser could not make its own snapshot: ${error.message}`);
+  });
   return pyodide;
+}
+
+/**
+ * After an ordinary start: a browser whose function table stands elsewhere than the build's
+ * snapshot has it (``layout.before``: JavaScriptCore's, so Safari and every WebKit) would
+ * start the slow way on every visit. It makes a snapshot of its own instead, in a worker of
+ * its own (snapshot_maker.mjs), which waits until the offline copy has been made and puts it
+ * there in the build's place, for the next visit. One maker at a time among the site's
+ * workers (a Web Lock); none without an offline copy (``caches``) or Web Locks.
+ */
+async function keepOwnSnapshot(layout) {
+  if (!globalThis.caches || !globalThis.navigator?.locks) return;
+  const recipe = await (await download("snapshot.json")).json();
+  if (JSON.stringify(layout.before) === JSON.stringify(recipe.layout.before)) return;
+  const once = { ifAvailable: true };
+  await navigator.locks.request("backprop-lab-own-snapshot", once, async (lock) => {
+    if (!lock) return; // another worker of the site is making it
+    const maker = new Worker(new URL("./snapshot_maker.mjs", import.meta.url), { type: "module" });
+    const answer = await new Promise((done) => {
+      maker.onmessage = ({ data }) => done(data);
+      maker.onerror = (event) => done({ error: event.message || "its worker failed" });
+      maker.postMessage({ imports: recipe.imports });
+    });
+    maker.terminate();
+    if (answer.error) throw new Error(answer.error);
+    if (answer.made) {
+      const mb = (answer.made / 1e6).toFixed(1);
+      console.info(`This browser made its own Pyodide snapshot (${mb} MB) for the next visit`);
+    }
+  });
 }
 
 export async function loadPyodide(options = {}) {
