@@ -1,10 +1,10 @@
 /**
  * Restores dist/'s Pyodide snapshot in Node.js with numpy's libraries, as every worker of the
  * page does (web/numpy_snapshot.mjs), twice, and computes with numpy in both; then offers it
- * a copy whose header says the libraries landed elsewhere, and starts one the ordinary way.
- * Prints JSON: per Pyodide, whether numpy was there before any import, its answers and
- * random draws; why the copy was refused; where the ordinary start's function table and
- * memory stood (test_numpy_snapshot.py).
+ * a copy whose header says the libraries landed elsewhere, and starts one without it (numpy's
+ * libraries loaded the same way). Prints JSON: per Pyodide, whether numpy was there before
+ * any import, its answers and random draws; why the copy was refused; the same for the start
+ * without it, with where its libraries landed (test_numpy_snapshot.py).
  *
  *     node tests/numpy_snapshot_check.mjs dist
  */
@@ -16,7 +16,7 @@ const dist = resolve(process.argv[2]);
 const load = async (path) => import(pathToFileURL(`${dist}/${path}`).href);
 const { loadPyodide } = await load("pyodide/pyodide.mjs");
 const { unzipSync } = await import("fflate"); // the page serves the same version, vendor/fflate.js
-const { numpyFiles, restoreSnapshot, startOrdinary } = await load("runtime/numpy_snapshot.mjs");
+const { numpyFiles, restoreSnapshot, startWithNumpy } = await load("runtime/numpy_snapshot.mjs");
 
 const lock = JSON.parse(readFileSync(`${dist}/pyodide/pyodide-lock.json`, "utf8"));
 const wheel = new Uint8Array(readFileSync(`${dist}/pyodide/${lock.packages.numpy.file_name}`));
@@ -68,7 +68,9 @@ const refused = await restoreSnapshot(loadPyodide, options, moved, numpy).then(
   () => null,
   (error) => error.message,
 );
-// Where an ordinary start's function table stands when a snapshot's start loads numpy: a
-// browser compares it with pyodide/snapshot.json to know whether the build's snapshot suits it.
-const { layout: ordinary } = await startOrdinary(loadPyodide, options);
+// A start without the snapshot, numpy's libraries loaded as for one: numpy works, and they
+// land where pyodide/snapshot.json says (a browser compares, to know whether the build's
+// snapshot suits it).
+const plain = await startWithNumpy(loadPyodide, options, numpy);
+const ordinary = { layout: plain.layout, ...JSON.parse(plain.pyodide.runPython(PYTHON)) };
 console.log(JSON.stringify({ started, refused, ordinary }));

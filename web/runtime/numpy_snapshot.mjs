@@ -76,15 +76,13 @@ export function writeFiles(pyodide, files, folder) {
  * memory that follows is 16-byte aligned (Pyodide reads it so), then Pyodide's snapshot.
  */
 export async function makeSnapshot(loadPyodide, options, numpy, python) {
-  const libraries = [...numpy.modules].map(([path, module]) => ({ path, module, handles: [] }));
-  const { pyodide, layout } = await withLibraries(libraries, () => loadPyodide(options));
-  writeFiles(pyodide, numpy.files, SITE_PACKAGES);
+  const { pyodide, layout } = await startWithNumpy(loadPyodide, options, numpy);
   pyodide.runPython(python);
   const handles = {};
   for (const [handle, dso] of Object.entries(pyodide._module.LDSO.loadedLibsByHandle)) {
     if (Number(handle) !== 0) (handles[dso.name] ??= []).push(Number(handle));
   }
-  const listed = libraries.map(({ path }) => ({ path, handles: handles[path] ?? [] }));
+  const listed = [...numpy.modules.keys()].map((path) => ({ path, handles: handles[path] ?? [] }));
   const json = new TextEncoder().encode(JSON.stringify({ libraries: listed, layout }));
   const header = new Uint8Array(Math.ceil((json.length + 4) / 16) * 16 - 4).fill(32); // spaces
   header.set(json);
@@ -126,14 +124,20 @@ export async function restoreSnapshot(loadPyodide, options, snapshot, numpy) {
 }
 
 /**
- * Start Pyodide the ordinary way (``loadPyodide(options)``), noting where its function table
- * and memory stood at the moment a snapshot's start loads numpy's libraries
- * (``layout.before``). Where that differs from the build's snapshot (JavaScriptCore gives
- * Pyodide's functions more table slots than V8, in which build.py made it), this browser
- * can never restore the build's snapshot; it can restore one it makes itself.
+ * Start Pyodide without a snapshot (``loadPyodide(options)``) with numpy's files where a
+ * snapshot's start has them: its libraries (numpyFiles(), compiled while Pyodide downloads)
+ * loaded before the runtime starts, instead of by loadPackage once Python runs (the caller
+ * notes numpy in ``loadedPackages``; a snapshot must be made before that). Gives the
+ * Pyodide and where the libraries landed: where ``layout.before`` differs from the build's
+ * (pyodide/snapshot.json; JavaScriptCore gives Pyodide's functions more table slots than
+ * V8, in which build.py made it), this browser can never restore the build's snapshot; it
+ * can restore one it makes itself (snapshot_maker.mjs).
  */
-export async function startOrdinary(loadPyodide, options) {
-  return withLibraries([], () => loadPyodide(options));
+export async function startWithNumpy(loadPyodide, options, numpy) {
+  const libraries = [...numpy.modules].map(([path, module]) => ({ path, module, handles: [] }));
+  const started = await withLibraries(libraries, () => loadPyodide(options));
+  writeFiles(started.pyodide, numpy.files, SITE_PACKAGES);
+  return started;
 }
 
 let createModule = null;

@@ -21,7 +21,7 @@ import {
   download as downloadFrom,
   numpyWheel as numpyWheelFrom,
   restoreSnapshot,
-  startOrdinary,
+  startWithNumpy,
   writeFiles,
 } from "./numpy_snapshot.mjs";
 
@@ -107,7 +107,8 @@ function startDownloads() {
   const kept = snapshotKept();
   const started = {
     snapshot: kept.then((yes) => (yes ? download("snapshot.bin").then(bytesOf) : null)),
-    numpy: kept.then((yes) => (yes ? numpyWheel() : null)),
+    // (not a secure context: no sha256 to check it with here; loadPackage installs numpy)
+    numpy: globalThis.crypto?.subtle ? numpyWheel() : Promise.resolve(null),
     bytecode: download("bytecode.zip").then(async (response) => unzipSync(await bytesOf(response))),
   };
   for (const promise of Object.values(started)) promise.catch(() => {});
@@ -118,21 +119,32 @@ function startDownloads() {
 let downloads = startDownloads();
 
 async function start(options, snapshot, numpy) {
+  const settings = { ...options, indexURL };
+  const wheel = await numpy.catch((error) => {
+    console.warn(`numpy is installed the slower way: ${error.message}`);
+    return null;
+  });
   try {
-    const [bytes, wheel] = await Promise.all([snapshot, numpy]);
-    if (bytes !== null) {
-      const pyodide = await restoreSnapshot(loadPlain, { ...options, indexURL }, bytes, wheel);
+    const bytes = await snapshot;
+    if (bytes === null) {
+      console.info("Pyodide starts the ordinary way: a first visit, the snapshot is not kept yet");
+    } else if (wheel !== null) {
+      const pyodide = await restoreSnapshot(loadPlain, settings, bytes, wheel);
       console.info("Pyodide started from its memory snapshot, numpy imported");
       return pyodide;
     }
-    console.info("Pyodide starts the ordinary way: a first visit, the snapshot is not kept yet");
   } catch (error) {
     console.warn(`Pyodide starts without its memory snapshot: ${error.message}`);
   }
   fromSnapshot = false;
   report(lastFile, true);
-  const { pyodide, layout } = await startOrdinary(loadPlain, { ...options, indexURL });
-  await pyodide.loadPackage("numpy");
+  if (wheel === null) {
+    const pyodide = await loadPlain(settings);
+    await pyodide.loadPackage("numpy");
+    return pyodide;
+  }
+  const { pyodide, layout } = await startWithNumpy(loadPlain, settings, wheel);
+  pyodide.loadedPackages.numpy = "default channel";
   keepOwnSnapshot(layout).catch((error) => {
     console.warn(`This browser could not make its own snapshot: ${error.message}`);
   });
