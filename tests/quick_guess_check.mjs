@@ -1,7 +1,8 @@
 /**
- * Runs the page's quick guess (web/page/quick_guess.py) in MicroPython, the page's own build
- * from node_modules, on RGBA drawings of 280×280: prints JSON, one {label, probs, image} per
- * drawing, for test_quick_guess.py to hold against pynet.
+ * Runs the page's quick guess (web/page/quick_guess.py, with its preprocessing
+ * web/page/quick_preprocess.py) in MicroPython, the page's own build from node_modules, on
+ * RGBA drawings of 280×280: prints JSON, one {label, probs, image} per drawing, for
+ * test_quick_guess.py to hold against pynet.
  *
  *     node tests/quick_guess_check.mjs dist/models/default.f32 a.rgba b.rgba ...
  */
@@ -11,7 +12,9 @@ import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript/m
 const [model, ...drawings] = process.argv.slice(2);
 const printed = [];
 const mp = await loadMicroPython({ stdout: (line) => printed.push(line) });
-mp.FS.writeFile("/quick_guess.py", readFileSync(new URL("../web/page/quick_guess.py", import.meta.url)));
+for (const module of ["quick_guess.py", "quick_preprocess.py"]) {
+  mp.FS.writeFile(`/${module}`, readFileSync(new URL(`../web/page/${module}`, import.meta.url)));
+}
 mp.FS.writeFile("/model.f32", readFileSync(model));
 drawings.forEach((path, i) => mp.FS.writeFile(`/${i}.rgba`, readFileSync(path)));
 mp.runPython(`

@@ -1,9 +1,10 @@
-"""The page's quick guess (web/page/quick_guess.py, pure Python for MicroPython) is pynet's
-guess: ``pynet.preprocess.to_mnist`` and ``softmax(network.predict(...))`` of the same
-drawing give the same 28×28 image, the same label and the same probabilities within 1e-5,
-over hundreds of drawings rendered like the page's canvas and in other colours and sizes.
-The model file the build writes for it (``write_quick_model``) holds the network exactly,
-and the module runs under MicroPython itself (tests/quick_guess_check.mjs, in Node.js).
+"""The page's quick guess (web/page/quick_guess.py and its preprocessing,
+web/page/quick_preprocess.py: pure Python for MicroPython) is pynet's guess:
+``pynet.preprocess.to_mnist`` and ``softmax(network.predict(...))`` of the same drawing give
+the same 28×28 image, the same label and the same probabilities within 1e-5, over hundreds
+of drawings rendered like the page's canvas and in other colours and sizes. The model file
+the build writes for it (``write_quick_model``) holds the network exactly, and the modules
+run under MicroPython itself (tests/quick_guess_check.mjs, in Node.js).
 """
 
 import json
@@ -193,7 +194,7 @@ def test_a_model_file_of_the_wrong_size_is_refused(model, tmp_path):
 
 
 def test_micropython_itself_guesses_as_pynet(network, tmp_path):
-    """The module as the page runs it: MicroPython (the page's own build, in Node.js)."""
+    """The modules as the page runs them: MicroPython (the page's own build, in Node.js)."""
     rng = np.random.default_rng(11)
     drawings = [render(random_drawing(rng), 280, 280, 10.5) for _ in range(4)]
     for i, image in enumerate(drawings):

@@ -2,12 +2,13 @@
 
 The page's main thread only draws; everything numerical happens here, so drawing stays
 smooth while a network trains. The main thread calls the functions in ``__all__`` (which
-engine_worker.py serves). While training, this worker only *tells* the page through ``sync``
-(``progress`` to stream numbers, ``show_inspection`` to refresh the inspector with the
-network as it learns) and never waits for an answer: without SharedArrayBuffer (a plain
-static host, WebKit) such a call returns a future, not a value. What the page has to say
-comes the other way, as calls into this worker (``stop``, ``predict`` for a new drawing),
-which run in the pauses the training loop makes between steps.
+engine_worker.py serves, with model_calls.py's on the student's models). While training,
+this worker only *tells* the page through ``sync`` (``progress`` to stream numbers,
+``show_inspection`` to refresh the inspector with the network as it learns) and never waits
+for an answer: without SharedArrayBuffer (a plain static host, WebKit) such a call returns a
+future, not a value. What the page has to say comes the other way, as calls into this worker
+(``stop``, ``predict`` for a new drawing), which run in the pauses the training loop makes
+between steps.
 
 Values cross threads as JS objects (``to_js``) with images as RGBA ``Uint8ClampedArray``s.
 """
@@ -23,10 +24,8 @@ from model_store import STORE_NAME, BrowserStore, legacy_model
 from pyodide.ffi import to_js
 
 from pynet import inspection
-from pynet.errors import for_page
 from pynet.network import MultiLayerNet
 from pynet.preprocess import EmptyDrawingError, to_mnist
-from pynet.serialize import ModelFileError
 from pynet.trainer import Trainer
 
 DEFAULT_MODEL_PATH = "models/default.npz"
@@ -244,47 +243,6 @@ async def train(raw):
     return _js(await training.run(engine, raw.to_py()))
 
 
-def download_model():
-    """The model in use as .npz bytes."""
-    return js.Uint8Array.new(to_js(engine.history.in_use.to_bytes()))
-
-
-def download_set_aside(slot):
-    """The bytes of a stored model that could not be read at start-up (None if there are
-    none): the student may keep the file."""
-    data = engine.history.set_aside.get(str(slot))
-    return None if data is None else js.Uint8Array.new(to_js(data))
-
-
-async def upload_model(data):
-    """Use an uploaded .npz if it is a valid model; otherwise say why and change nothing."""
-    try:
-        model = Model.from_bytes(bytes(data.to_py()), source="uploaded")
-    except ModelFileError as exc:
-        return _js({"error": for_page(exc.to_dict())})
-    engine.history.adopt(model)
-    return _js({"models": await engine.models()})
-
-
-async def reset_model():
-    """Use the build's default model (the one in use becomes the previous one)."""
-    engine.history.reset()
-    return _js({"models": await engine.models()})
-
-
-async def undo_model():
-    """Go back to the previous model (and the one left becomes the previous one)."""
-    engine.history.undo()
-    return _js({"models": await engine.models()})
-
-
-async def choose_model(use_new):
-    """The student's choice about a newly trained model that did not take over by itself:
-    use it, or keep the model in use (the new one is then forgotten)."""
-    engine.history.choose(bool(use_new))
-    return _js({"models": await engine.models()})
-
-
 __all__ = [
     "boot",
     "ping",
@@ -299,10 +257,4 @@ __all__ = [
     "explain_test",
     "validate",
     "train",
-    "download_model",
-    "download_set_aside",
-    "upload_model",
-    "reset_model",
-    "undo_model",
-    "choose_model",
 ]
