@@ -14,10 +14,15 @@ import js
 from pyodide.ffi import to_js
 
 
+def to_page(value) -> object:
+    """``value`` as the page receives it: a JS value, dicts as plain objects."""
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
 def _crash(exc: BaseException) -> object:
     js.console.warn(traceback.format_exc())  # the whole story, as one console line
     text = f"{type(exc).__name__}: {exc}"
-    return to_js({"crash": text[:500]}, dict_converter=js.Object.fromEntries)
+    return to_page({"crash": text[:500]})
 
 
 def answering(function):

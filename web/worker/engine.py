@@ -19,6 +19,7 @@ import numpy as np
 import plan
 import site_data
 import training
+from answers import to_page
 from model_history import Model, ModelHistory
 from model_store import STORE_NAME, BrowserStore, legacy_model
 from pyodide.ffi import to_js
@@ -33,10 +34,6 @@ DEFAULT_MODEL_PATH = "models/default.npz"
 INSPECT_BATCH = 100
 #: The entries of a result that are RGBA images, sent as Uint8ClampedArrays.
 RGBA_KEYS = ("image", "saliency", "images", "tiles", "w_tiles")
-
-
-def _js(value):
-    return to_js(value, dict_converter=js.Object.fromEntries)
 
 
 def _rgba(image: np.ndarray):
@@ -139,14 +136,14 @@ async def boot(base_url):
     engine.store = await BrowserStore.open(STORE_NAME)
     engine.history = ModelHistory(engine.store, default)
     notices = engine.history.restore(await legacy_model())
-    return _js({"models": await engine.models(notices), "choices": plan.choices()})
+    return to_page({"models": await engine.models(notices), "choices": plan.choices()})
 
 
 def predict(pixels, width, height):
     """The guess for a drawing (canvas RGBA pixels), with its image and saliency; while a
     network trains, that network's guess as it learns."""
     network = engine.learning or engine.network
-    return _js(engine.prediction(network, pixels, int(width), int(height)))
+    return to_page(engine.prediction(network, pixels, int(width), int(height)))
 
 
 async def test_image(index):
@@ -157,17 +154,17 @@ async def test_image(index):
     try:
         data = await site_data.mnist_test(engine.base_url)
     except site_data.SiteFileError as exc:
-        return _js({"failure": exc.as_failure()})
+        return to_page({"failure": exc.as_failure()})
     images = data["x_test"]
     try:
         i = int(str(index).strip())
     except ValueError:
         i = -1
     if not 0 <= i < len(images):
-        return _js({"failure": {"code": "test_image_bad", "params": {"last": len(images) - 1}}})
+        return to_page({"failure": {"code": "test_image_bad", "params": {"last": len(images) - 1}}})
     ink = np.zeros((28, 28, 4), dtype=np.uint8)
     ink[..., 3] = images[i].reshape(28, 28)
-    return _js({"index": i, "label": int(data["t_test"][i]), "image": _rgba(ink)})
+    return to_page({"index": i, "label": int(data["t_test"][i]), "image": _rgba(ink)})
 
 
 def stop():
@@ -205,7 +202,7 @@ async def inspect(source):
     waits, with the network it trains)."""
     if source != "digit":
         await engine.data()
-    return _js(engine.inspection(engine.learning or engine.network, source))
+    return to_page(engine.inspection(engine.learning or engine.network, source))
 
 
 async def evaluate(slot="in_use"):
@@ -214,7 +211,7 @@ async def evaluate(slot="in_use"):
     ``evaluation.test_report``)."""
     data = await engine.data()
     report = evaluation.test_report(engine.network_in(slot), data["x_test"], data["t_test"])
-    return _js(_with_images(report))
+    return to_page(_with_images(report))
 
 
 async def explain_test(index, slot="in_use"):
@@ -226,7 +223,7 @@ async def explain_test(index, slot="in_use"):
     result = evaluation.explained(network, evaluation.test_image(data, index))
     result.pop("trace")
     result.update(index=index, truth=int(data["t_test"][index]))
-    return _js(_with_images(result))
+    return to_page(_with_images(result))
 
 
 def validate(raw):
@@ -235,12 +232,12 @@ def validate(raw):
     itself never parses a number)."""
     settings, errors = plan.parse(raw.to_py())
     steps = settings["total_steps"] if settings else 0
-    return _js({"errors": plan.errors_for_page(errors), "total_steps": steps})
+    return to_page({"errors": plan.errors_for_page(errors), "total_steps": steps})
 
 
 async def train(raw):
     """Train a new network from the form's values, streaming progress to the page."""
-    return _js(await training.run(engine, raw.to_py()))
+    return to_page(await training.run(engine, raw.to_py()))
 
 
 __all__ = [

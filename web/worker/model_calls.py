@@ -10,10 +10,10 @@ when it ends (training.py). engine_worker.py serves their ``__all__`` beside eng
 """
 
 import js
+from answers import to_page
 from engine import engine
 from model_history import Model
 from pyodide.ffi import to_js
-from training import to_page
 
 from pynet.errors import for_page
 from pynet.serialize import ModelFileError

@@ -12,12 +12,11 @@ answered meanwhile.
 import asyncio
 import time
 
-import js
 import numpy as np
 import plan
 import site_data
+from answers import to_page
 from model_history import Model
-from pyodide.ffi import to_js
 from pyscript import sync
 
 from pynet.data import subset
@@ -28,11 +27,6 @@ from pynet.trainer import Trainer
 PROGRESS_EVERY, PAUSE_EVERY, INSPECT_EVERY = 0.2, 0.05, 1.0
 #: Per-epoch accuracy uses this many samples; the full test set is measured at the end.
 EVALUATE_SAMPLES = 1000
-
-
-def to_page(value):
-    """A report as a JS object (dicts become plain objects)."""
-    return to_js(value, dict_converter=js.Object.fromEntries)
 
 
 def _heap_mb() -> float:
