@@ -57,7 +57,8 @@ progress.onmessage = ({ data }) => data === "report" && report(lastFile, true);
 
 function counted(response) {
   if (!response.body) return response;
-  const file = new URL(response.url).pathname.split("/").pop();
+  // (a response made in script, not fetched, may have no URL)
+  const file = response.url ? new URL(response.url).pathname.split("/").pop() : "";
   const counter = new TransformStream({
     transform(chunk, controller) {
       loaded += chunk.byteLength;
