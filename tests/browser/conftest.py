@@ -7,9 +7,9 @@ import shutil
 import threading
 from pathlib import Path
 
-import core_paths
 import pytest
 from actions import wait_ready
+from core_paths import PATHS
 
 from sitebuild.browsers import CHROMIUM_FLAGS
 from sitebuild.serve import make_server
@@ -24,11 +24,28 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+#: Every engine × host session of this pytest run (test_engines.py): (engine, host) -> its
+#: results (``core_paths.run_paths``).
+SESSIONS: dict[tuple[str, str], dict] = {}
+
+
+def table() -> list[str]:
+    """The sessions as a table for the end of the run: seconds per path, FAIL where failed."""
+    lines = [f"{'engine / host':<18}{'session':>9}" + "".join(f"{p:>20}" for p in PATHS)]
+    for (engine, host), run in SESSIONS.items():
+        cells = "".join(
+            f"{('' if o['ok'] else 'FAIL ') + str(o['seconds']) + ' s':>20}"
+            for o in run["paths"].values()
+        )
+        lines.append(f"{engine + ' / ' + host:<18}{str(run['session_seconds']) + ' s':>9}{cells}")
+    return lines
+
+
 def pytest_terminal_summary(terminalreporter):
     """The core paths' table (test_engines.py), when this run walked them."""
-    if core_paths.SESSIONS:
+    if SESSIONS:
         terminalreporter.section("core paths, seconds per engine, host and path")
-        for line in core_paths.table():
+        for line in table():
             terminalreporter.write_line(line)
 
 

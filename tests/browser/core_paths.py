@@ -6,11 +6,11 @@ when the page asks); reloads and finds the trained model kept; starts a bigger r
 it. One browser session walks all of them in that order, each path against its own time
 limit, so a hang costs that limit and no more.
 
-``run_paths`` walks them through a ``Page`` (the Chromium and WebKit drivers here);
+``run_paths`` walks them through a ``Page`` (``engines.ChromiumPage``, ``webkit_paths``);
 ``firefox_paths.mjs`` walks the same ``SPEC`` in Node.js (puppeteer-core), so the two stay
 one description of the paths, and the results have the same shape:
-``{"paths": {name: {"ok", "seconds", "error"}}, "isolated", "shared_array_buffer",
-"console_errors", "warnings"}``.
+``{"paths": {name: {"ok", "seconds", "error", ...what it measured}}, "isolated",
+"shared_array_buffer", "console_errors", "warnings"}``.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from test_page import ONE
-
-#: The paths in the order one session walks them (the reload needs the trained model).
+#: The core paths in the order one session walks them (the reload needs the trained model).
 PATHS = ["ready", "draw-1", "graph-lab", "train", "reload-keeps-model", "stop"]
+#: A "1" drawn top to bottom (0..1 canvas coordinates), as every browser test draws it.
+ONE = [(0.5, 0.15 + 0.7 * i / 20) for i in range(21)]
 
 SPEC = {
     "paths": PATHS,
@@ -47,6 +47,17 @@ SPEC = {
     #: Step backward presses: one per operation node (four in the shopping graph), with room.
     "graph_steps_at_most": 20,
 }
+#: The limits a path waits out beyond the one of its own name (``SPEC["timeouts"]``).
+WAITS = {"train": ["train", "use-new"], "stop": ["stop-progress", "stop"]}
+#: Seconds a whole session may take beyond the sum of its paths' limits (start, shutdown).
+SESSION_MARGIN = 120
+
+
+def session_limit(paths: list[str]) -> float:
+    """Seconds a session walking ``paths`` may take before it counts as hung: the sum of their
+    waits' limits and ``SESSION_MARGIN`` (the drivers stop a session that takes longer)."""
+    limits = SPEC["timeouts"]
+    return sum(limits[key] for path in paths for key in WAITS.get(path, [path])) + SESSION_MARGIN
 
 
 #: Seconds a wait goes on after a console error (see ``wait``).
@@ -216,14 +227,14 @@ STEPS = {
 }
 
 
-def run_paths(page: Page, url: str) -> dict:
-    """Walk every path in one session; a path that fails is recorded and the walk goes on."""
+def run_paths(page: Page, url: str, paths: list[str] = PATHS) -> dict:
+    """Walk ``paths`` in one session; a path that fails is recorded and the walk goes on."""
     results = {"paths": {}}
-    for name in PATHS:
+    for name in paths:
         start = time.perf_counter()
         try:
-            STEPS[name](page, url)
-            outcome = {"ok": True, "error": ""}
+            measured = STEPS[name](page, url)
+            outcome = {"ok": True, "error": "", **(measured or {})}
         except Exception as exc:
             outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]}
         outcome["seconds"] = round(time.perf_counter() - start, 1)
@@ -238,19 +249,3 @@ def run_paths(page: Page, url: str) -> dict:
     results["console_errors"] = page.console_errors()
     results["warnings"] = page.warnings()
     return results
-
-
-#: Every engine × host session of this pytest run: (engine, host) -> its results.
-SESSIONS: dict[tuple[str, str], dict] = {}
-
-
-def table() -> list[str]:
-    """The sessions as a table for the end of the run: seconds per path, FAIL where failed."""
-    lines = [f"{'engine / host':<18}{'session':>9}" + "".join(f"{p:>20}" for p in PATHS)]
-    for (engine, host), run in SESSIONS.items():
-        cells = "".join(
-            f"{('' if o['ok'] else 'FAIL ') + str(o['seconds']) + ' s':>20}"
-            for o in run["paths"].values()
-        )
-        lines.append(f"{engine + ' / ' + host:<18}{str(run['session_seconds']) + ' s':>9}{cells}")
-    return lines

@@ -1,11 +1,12 @@
 /**
- * Firefox for the core paths: Debian's firefox-esr driven by puppeteer-core over WebDriver
+ * Firefox for the user paths: Debian's firefox-esr driven by puppeteer-core over WebDriver
  * BiDi (no geckodriver), in a fresh profile that puppeteer makes and deletes.
  *
  *   node tests/browser/firefox_paths.mjs URL FIREFOX PROXY SPEC_JSON
  *
- * Walks the paths of tests/browser/core_paths.py (SPEC_JSON is its SPEC; the steps here
- * mirror its functions one for one) and prints one JSON line of results in the same shape.
+ * Walks SPEC_JSON's paths as tests/browser/core_paths.py describes them (SPEC_JSON is its
+ * SPEC with the paths to walk; the steps here mirror its functions one for one) and prints
+ * one JSON line of results in the same shape (engines.run_firefox runs this).
  * Every request to another host goes to PROXY, the test's refusing proxy, which records it.
  * The console (the page's and its workers') is read over BiDi: errors and warnings are kept.
  */
@@ -185,8 +186,8 @@ try {
     const start = performance.now();
     let outcome;
     try {
-      await steps[name](page);
-      outcome = { ok: true, error: "" };
+      const measured = await steps[name](page);
+      outcome = { ok: true, error: "", ...measured };
     } catch (error) {
       outcome = { ok: false, error: `${error.name}: ${error.message}`.slice(0, 2000) };
     }

@@ -4,11 +4,11 @@ import math
 import re
 
 from actions import draw, sel, wait_ready
+from core_paths import ONE
 
 from pynet import serialize
 from pynet.network import MultiLayerNet
 
-ONE = [(0.5, 0.15 + 0.7 * i / 20) for i in range(21)]
 ZERO = [
     (0.5 + 0.22 * math.sin(2 * math.pi * i / 40), 0.5 - 0.32 * math.cos(2 * math.pi * i / 40))
     for i in range(42)

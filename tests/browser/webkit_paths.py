@@ -1,5 +1,5 @@
-"""WebKit for the core paths: Debian's WebKitGTK MiniBrowser driven by its WebDriver
-(``WebKitWebDriver``) through Selenium, on a private Xvfb display.
+"""WebKit for the user paths (``core_paths``): Debian's WebKitGTK MiniBrowser driven by its
+WebDriver (``WebKitWebDriver``) through Selenium, on a private Xvfb display.
 
 The driver has no console access (no ``get_log``, no WebDriver BiDi in WebKitGTK 2.50), so
 after every load the page's ``console.error``, uncaught errors and unhandled rejections are
@@ -14,7 +14,7 @@ import os
 import subprocess
 from contextlib import contextmanager
 
-from core_paths import run_paths
+from core_paths import PATHS, run_paths
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -140,8 +140,15 @@ class WebKitPage:
         return self.warned
 
 
-def run(url: str, minibrowser: str, driver_path: str, proxy: str, xvfb_binary: str) -> dict:
-    """The core paths in a fresh MiniBrowser (an ephemeral profile in automation mode)."""
+def run(
+    url: str,
+    minibrowser: str,
+    driver_path: str,
+    proxy: str,
+    xvfb_binary: str,
+    paths: list[str] = PATHS,
+) -> dict:
+    """``paths`` in a fresh MiniBrowser (an ephemeral profile in automation mode)."""
     options = Options()
     options.binary_location = minibrowser
     options.add_argument("--automation")
@@ -159,6 +166,6 @@ def run(url: str, minibrowser: str, driver_path: str, proxy: str, xvfb_binary: s
         driver = webdriver.WebKitGTK(options=options, service=service)
         try:
             driver.set_window_size(1280, 1000)
-            return run_paths(WebKitPage(driver), url)
+            return run_paths(WebKitPage(driver), url, paths)
         finally:
             driver.quit()

@@ -1,0 +1,191 @@
+"""Each engine on the user paths of ``core_paths``, in one fresh browser profile a session:
+Chromium over Playwright (``ChromiumPage``), Firefox over puppeteer-core in Node.js
+(``firefox_paths.mjs``), WebKit over Selenium (``webkit_paths``).
+
+The browser tests (``test_engines.py``) walk the core paths with ``run_engine``, and the
+benchmark (``benchmarks/engine_visits.py``, in ``build.py bench``) the first visit, so both
+measure one thing the same way. Firefox and WebKit send every request for another host to a
+``RefusingProxy``, which records it and lets nothing leave; Chromium's context does the same
+with Playwright's routing. Programs come from the environment variables ``build.py`` sets
+(``sitebuild.browsers``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import webkit_paths
+from actions import draw
+from core_paths import PATHS, SPEC, run_paths, session_limit
+
+HERE = Path(__file__).resolve().parent
+#: Where each program is unless the environment says (``build.py`` does: sitebuild.browsers).
+DEBIAN_PATHS = {
+    "BACKPROP_FIREFOX": "/usr/bin/firefox-esr",
+    "BACKPROP_WEBKIT": "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+    "BACKPROP_WEBKIT_DRIVER": "/usr/bin/WebKitWebDriver",
+    "BACKPROP_XVFB": "Xvfb",
+}
+
+
+class RefusingProxy:
+    """Stands where a browser's proxy would: records the first line of every connection
+    (``GET http://host/…``, ``CONNECT host:443``) and closes it, so nothing leaves."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.5)
+        self.address = f"127.0.0.1:{self.socket.getsockname()[1]}"
+        self.open = True
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while self.open:
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(2)
+                try:
+                    first = connection.recv(1024)
+                except OSError:
+                    first = b""
+            if first.startswith(b"\x16"):
+                self.asked.append("a TLS connection sent straight to the proxy")
+            else:
+                self.asked.append(first.split(b"\r\n", 1)[0].decode(errors="replace"))
+
+    def close(self):
+        self.open = False
+        self.socket.close()
+
+
+class ChromiumPage:
+    """``core_paths.Page`` over Playwright, in a fresh context that reaches only ``url``."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.warned: list[str] = []
+
+        def route(request_route):
+            if request_route.request.url.startswith(url):
+                request_route.continue_()
+            else:
+                self.blocked.append(request_route.request.url)
+                request_route.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._seen)
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def _seen(self, message):
+        if message.type == "error":
+            self.errors.append(message.text)
+        elif message.type == "warning":
+            self.warned.append(message.text)
+
+    def goto(self, url):
+        self.page.goto(url)
+
+    def reload(self):
+        self.page.reload()
+
+    def wait_until(self, expression, timeout):
+        self.page.wait_for_function(expression, timeout=timeout * 1000)
+
+    def evaluate(self, expression):
+        return self.page.evaluate(expression)
+
+    def click(self, css):
+        self.page.click(css)
+
+    def fill(self, css, value):
+        node = self.page.locator(css)
+        if node.evaluate("n => n.tagName") == "SELECT":
+            node.select_option(value)
+        else:
+            node.fill(value)
+
+    def draw(self, points):
+        draw(self.page, points)
+
+    def console_errors(self):
+        return self.errors
+
+    def warnings(self):
+        return self.warned
+
+
+def program(variable: str) -> str:
+    """The program ``$variable`` names (``BACKPROP_WEBKIT``, ...), or Debian's."""
+    return os.environ.get(variable, DEBIAN_PATHS[variable])
+
+
+def run_chromium(browser, url: str, paths: list[str] = PATHS) -> dict:
+    """``paths`` in a new context of a Playwright ``browser``, with the requests it blocked."""
+    page = ChromiumPage(browser, url)
+    try:
+        results = run_paths(page, url, paths)
+    finally:
+        page.context.close()
+    return {**results, "blocked": page.blocked}
+
+
+def run_firefox(url: str, proxy: RefusingProxy, paths: list[str] = PATHS) -> dict:
+    """``paths`` in a new Firefox profile (``$BACKPROP_FIREFOX``), walked by
+    ``firefox_paths.mjs``."""
+    done = subprocess.run(
+        [
+            "node",
+            str(HERE / "firefox_paths.mjs"),
+            url,
+            program("BACKPROP_FIREFOX"),
+            proxy.address,
+            json.dumps({**SPEC, "paths": paths}),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=session_limit(paths),
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"firefox_paths.mjs failed ({done.returncode}): {done.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def run_webkit(url: str, proxy: RefusingProxy, paths: list[str] = PATHS) -> dict:
+    """``paths`` in a new MiniBrowser (``$BACKPROP_WEBKIT``, its driver and Xvfb likewise)."""
+    return webkit_paths.run(
+        url,
+        program("BACKPROP_WEBKIT"),
+        program("BACKPROP_WEBKIT_DRIVER"),
+        proxy.address,
+        program("BACKPROP_XVFB"),
+        paths,
+    )
+
+
+def run_engine(engine: str, url: str, paths: list[str] = PATHS, chromium=None) -> dict:
+    """``paths`` in a fresh profile of ``engine`` (``"chromium"``, ``"firefox"``, ``"webkit"``;
+    Chromium's is a new context of ``chromium``, a Playwright browser), with ``"blocked"``: the
+    requests for other hosts it refused."""
+    if engine == "chromium":
+        return run_chromium(chromium, url, paths)
+    proxy = RefusingProxy()
+    try:
+        run = run_firefox if engine == "firefox" else run_webkit
+        return {**run(url, proxy, paths), "blocked": proxy.asked}
+    finally:
+        proxy.close()
