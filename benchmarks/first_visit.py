@@ -22,27 +22,15 @@ from pathlib import Path
 
 from throttle_proxy import ThrottleProxy
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the page's probes, shared with the tests
+from page_probes import HAS_INK, WATCH_GUESS  # noqa: E402
+
 #: The links measured: name -> (Mbit/s, round trip in ms).
 LINKS = {"20 Mbit/s, 40 ms": (20, 40), "5 Mbit/s, 80 ms": (5, 80)}
 READY = '[data-testid="app-status"][data-state="ready"]'
 #: The 1 the visit draws (0..1 canvas coordinates), one quick stroke.
 ONE = [(0.5, 0.15 + 0.7 * i / 6) for i in range(7)]
-#: Notes the moment the page first shows a guess (its data-label becomes a digit).
-WATCH_GUESS = """
-new MutationObserver((changes, observer) => {
-  for (const { target } of changes) {
-    if (target.dataset.testid === "prediction" && target.dataset.label) {
-      window.__firstGuess = { ms: performance.now(), by: target.dataset.by || "engine",
-        label: target.dataset.label, quickMs: target.dataset.quickMs,
-        quickLongestMs: target.dataset.quickLongestMs };
-      observer.disconnect();
-    }
-  }
-}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-label"] });
-"""
-#: Whether the drawing canvas holds any ink (without giving it a context of our own).
-HAS_INK = """c => c.toDataURL() !== Object.assign(document.createElement("canvas"),
-  { width: c.width, height: c.height }).toDataURL()"""
 
 
 def _draw_one(page, canvas) -> None:
@@ -167,8 +155,7 @@ def print_rows(result: dict) -> None:
 
 
 def main() -> None:
-    root = Path(__file__).resolve().parents[1]
-    sys.path.insert(0, str(root))
+    sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
     from sitebuild.browsers import CHROMIUM_FLAGS, find_chromium
@@ -193,7 +180,7 @@ def main() -> None:
     if args.link:
         pairs = [tuple(float(v) for v in link.split(",")) for link in args.link]
         links = {f"{mbit:g} Mbit/s, {rtt:g} ms": (mbit, rtt) for mbit, rtt in pairs}
-    dists = dict(site.split("=", 1) for site in args.site or [f"this={root / 'dist'}"])
+    dists = dict(site.split("=", 1) for site in args.site or [f"this={ROOT / 'dist'}"])
     servers = {name: make_server("127.0.0.1", 0, Path(dist)) for name, dist in dists.items()}
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()

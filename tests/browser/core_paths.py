@@ -1,10 +1,12 @@
-"""The core user paths that every engine must pass on every host (test_engines.py).
+"""The user paths every engine walks: the core paths, which it must pass on every host
+(test_engines.py), and a first visit, which ``build.py bench`` times (engine_visits.py).
 
 A student opens the page and it becomes ready; draws a "1" and the page guesses 1; steps
 the graph lab back to its inputs; trains one small epoch to the end (and uses its model
 when the page asks); reloads and finds the trained model kept; starts a bigger run and stops
 it. One browser session walks all of them in that order, each path against its own time
-limit, so a hang costs that limit and no more.
+limit, so a hang costs that limit and no more. ``first-visit`` is walked alone, in a new
+profile: the seconds a new student waits for the first guess and for the page to be ready.
 
 ``run_paths`` walks them through a ``Page`` (``engines.ChromiumPage``, ``webkit_paths``);
 ``firefox_paths.mjs`` walks the same ``SPEC`` in Node.js (puppeteer-core), so the two stay
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import time
 from typing import Protocol
+
+from page_probes import HAS_INK, WATCH_GUESS
 
 #: The core paths in the order one session walks them (the reload needs the trained model).
 PATHS = ["ready", "draw-1", "graph-lab", "train", "reload-keeps-model", "stop"]
@@ -36,6 +40,7 @@ SPEC = {
         "reload-keeps-model": 90,
         "stop-progress": 45,
         "stop": 30,
+        "first-visit": 90,  # all of it: the canvas, the first guess, ready
     },
     "train": {"train-size": "1000", "epochs": "1"},
     "stop_train": {"train-size": "60000", "epochs": "5"},
@@ -46,6 +51,8 @@ SPEC = {
     "graph_dapple": 2.2,
     #: Step backward presses: one per operation node (four in the shopping graph), with room.
     "graph_steps_at_most": 20,
+    "watch_guess": WATCH_GUESS,
+    "has_ink": HAS_INK,
 }
 #: The limits a path waits out beyond the one of its own name (``SPEC["timeouts"]``).
 WAITS = {"train": ["train", "use-new"], "stop": ["stop-progress", "stop"]}
@@ -217,6 +224,40 @@ def stop(page: Page) -> None:
         raise PathFailed(f"the run ended {reason!r}, not 'stopped'")
 
 
+def first_visit(page: Page, url: str) -> dict:
+    """A new student's first visit: load the page, draw a 1 as soon as the canvas takes a
+    stroke, and note (in the page's clock, from navigation) when the canvas took it, when the
+    first guess showed and who made it, and when the page was ready to train."""
+    limit = SPEC["timeouts"]["first-visit"]
+    deadline = time.perf_counter() + limit
+
+    def left() -> float:
+        return round(max(1.0, deadline - time.perf_counter()), 1)
+
+    page.goto(url)
+    page.evaluate(WATCH_GUESS)  # before any stroke, so before any guess
+    canvas = f"document.querySelector('{sel('draw-canvas')}')"
+    wait(page, f"!!{canvas}", left(), "the drawing canvas")
+    while True:  # until the page takes the stroke (its script listens to the canvas)
+        page.draw(SPEC["stroke"])
+        if page.evaluate(f"{HAS_INK}({canvas})"):
+            break
+        if time.perf_counter() > deadline:
+            raise PathFailed(f"the canvas took no stroke within {limit} s ({describe(page)})")
+        time.sleep(0.05)
+    drawn_ms = page.evaluate("performance.now()")
+    wait(page, "!!window.__firstGuess", left(), "the first guess")
+    guess = page.evaluate("window.__firstGuess")
+    wait(page, present(f'{sel("app-status")}[data-state="ready"]'), left(), "ready")
+    return {
+        "drawn_s": drawn_ms / 1000,
+        "guess_s": guess["ms"] / 1000,
+        "guess_by": guess["by"],
+        "guess_label": guess["label"],
+        "ready_s": int(attr(page, sel("app-status"), "data-ready-ms")) / 1000,
+    }
+
+
 STEPS = {
     "ready": ready,
     "draw-1": lambda page, url: draw_1(page),
@@ -224,6 +265,7 @@ STEPS = {
     "train": lambda page, url: train(page),
     "reload-keeps-model": lambda page, url: reload_keeps_model(page),
     "stop": lambda page, url: stop(page),
+    "first-visit": first_visit,
 }
 
 

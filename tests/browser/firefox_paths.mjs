@@ -145,6 +145,36 @@ const steps = {
       throw new PathFailed(`after the reload the model is '${source}', not 'trained'`);
     }
   },
+  async "first-visit"(page) {
+    const limit = spec.timeouts["first-visit"];
+    const deadline = performance.now() + seconds(limit);
+    const left = () => Math.round(Math.max(1000, deadline - performance.now()) / 100) / 10;
+    await page.goto(url);
+    await page.evaluate(spec.watch_guess); // before any stroke, so before any guess
+    const canvas = `document.querySelector('${sel("draw-canvas")}')`;
+    await wait(page, `!!${canvas}`, left(), "the drawing canvas");
+    // Until the page takes the stroke (its script listens to the canvas).
+    for (;;) {
+      await draw(page, spec.stroke);
+      if (await page.evaluate(`${spec.has_ink}(${canvas})`)) break;
+      if (performance.now() > deadline) {
+        const state = await describe(page);
+        throw new PathFailed(`the canvas took no stroke within ${limit} s (${state})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const drawnMs = await page.evaluate(() => performance.now());
+    await wait(page, "!!window.__firstGuess", left(), "the first guess");
+    const guess = await page.evaluate(() => window.__firstGuess);
+    await wait(page, present(`${sel("app-status")}[data-state="ready"]`), left(), "ready");
+    return {
+      drawn_s: drawnMs / 1000,
+      guess_s: guess.ms / 1000,
+      guess_by: guess.by,
+      guess_label: guess.label,
+      ready_s: Number(await attr(page, sel("app-status"), "data-ready-ms")) / 1000,
+    };
+  },
   async stop(page) {
     await setFields(page, spec.stop_train);
     await page.click(sel("train-start"));
