@@ -6,8 +6,9 @@ The browser tests (``test_engines.py``) walk the core paths with ``run_engine``,
 benchmark (``benchmarks/engine_visits.py``, in ``build.py bench``) the first visit, so both
 measure one thing the same way. Firefox and WebKit send every request for another host to a
 ``RefusingProxy``, which records it and lets nothing leave; Chromium's context does the same
-with Playwright's routing. Programs come from the environment variables ``build.py`` sets
-(``sitebuild.browsers``).
+with Playwright's routing. A session that outlasts its paths' limits
+(``core_paths.session_limit``) is stopped, browser and all, and raises. Programs come from
+the environment variables ``build.py`` sets (``sitebuild.browsers``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ DEBIAN_PATHS = {
     "BACKPROP_WEBKIT_DRIVER": "/usr/bin/WebKitWebDriver",
     "BACKPROP_XVFB": "Xvfb",
 }
+#: Seconds Node.js has to close its Firefox once asked to stop (puppeteer closes it on SIGTERM).
+FIREFOX_CLOSING = 10
 
 
 class RefusingProxy:
@@ -145,8 +148,9 @@ def run_chromium(browser, url: str, paths: list[str] = PATHS) -> dict:
 
 def run_firefox(url: str, proxy: RefusingProxy, paths: list[str] = PATHS) -> dict:
     """``paths`` in a new Firefox profile (``$BACKPROP_FIREFOX``), walked by
-    ``firefox_paths.mjs``."""
-    done = subprocess.run(
+    ``firefox_paths.mjs``; past ``session_limit`` Node.js is told to stop, and closes Firefox."""
+    limit = session_limit(paths)
+    node = subprocess.Popen(
         [
             "node",
             str(HERE / "firefox_paths.mjs"),
@@ -155,13 +159,25 @@ def run_firefox(url: str, proxy: RefusingProxy, paths: list[str] = PATHS) -> dic
             proxy.address,
             json.dumps({**SPEC, "paths": paths}),
         ],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=session_limit(paths),
     )
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"firefox_paths.mjs failed ({done.returncode}): {done.stderr[-3000:]}")
+    try:
+        out, err = node.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        # Killing Node.js outright would leave its Firefox running (puppeteer starts it in a
+        # process group of its own): SIGTERM lets puppeteer close it first.
+        node.terminate()
+        try:
+            node.communicate(timeout=FIREFOX_CLOSING)
+        except subprocess.TimeoutExpired:
+            node.kill()
+            node.communicate()
+        raise RuntimeError(f"the Firefox session took over {limit} s: it was stopped") from None
+    lines = out.strip().splitlines()
+    if node.returncode != 0 or not lines:
+        raise RuntimeError(f"firefox_paths.mjs failed ({node.returncode}): {err[-3000:]}")
     return json.loads(lines[-1])
 
 

@@ -12,12 +12,15 @@ The whole table is printed at the end and kept in dist/core-paths-result.json.
 from __future__ import annotations
 
 import json
+import socket
 import time
+from pathlib import Path
 
 import pytest
+import webkit_paths
 from conftest import SESSIONS, Site
 from core_paths import PATHS
-from engines import run_engine
+from engines import program, run_engine
 
 from sitebuild.steps import DIST
 
@@ -79,3 +82,48 @@ def test_core_paths_reach_no_other_host_and_log_no_error(core_runs, engine, host
     assert "session_error" not in run, run.get("session_error")
     assert run["blocked"] == [], f"the page tried to reach other hosts: {run['blocked']}"
     assert run["console_errors"] == [], f"console errors: {run['console_errors']}"
+
+
+def browser_that_notes_its_pids(folder: Path, then: str) -> Path:
+    """A stand-in for the MiniBrowser that adds its pid to folder/pids, then runs ``then``."""
+    script = folder / "MiniBrowser"
+    script.write_text(f"#!/bin/sh\necho $$ >> {folder / 'pids'}\nexec {then}\n")
+    script.chmod(0o755)
+    return script
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie that nobody has reaped yet does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_webkit_browser_that_never_comes_up_is_started_again_then_stopped(tmp_path, monkeypatch):
+    # Without a limit the driver, and Selenium with it, would wait for ever.
+    never_up = browser_that_notes_its_pids(tmp_path, "sleep 300")
+    monkeypatch.setenv("BACKPROP_WEBKIT", str(never_up))
+    monkeypatch.setattr(webkit_paths, "START_LIMIT", 2)
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match="did not come up within 2 s, 3 times"):
+        run_engine("webkit", "http://127.0.0.1:9/", ["ready"])
+    assert time.perf_counter() - start < 30
+    pids = [int(pid) for pid in (tmp_path / "pids").read_text().split()]
+    assert len(pids) == 3
+    assert not any(running(pid) for pid in pids), "a browser outlived its driver"
+
+
+def test_a_webkit_session_past_its_paths_limit_stops_its_driver_and_browser(tmp_path, monkeypatch):
+    silent = socket.create_server(("127.0.0.1", 0))  # takes connections, never answers
+    minibrowser = browser_that_notes_its_pids(tmp_path, f'{program("BACKPROP_WEBKIT")} "$@"')
+    monkeypatch.setenv("BACKPROP_WEBKIT", str(minibrowser))
+    monkeypatch.setattr(webkit_paths, "session_limit", lambda paths: 5)
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match="took over 5 s: its driver was stopped"):
+        run_engine("webkit", f"http://127.0.0.1:{silent.getsockname()[1]}/", ["ready"])
+    silent.close()
+    assert time.perf_counter() - start < 5 + webkit_paths.START_LIMIT
+    pids = [int(pid) for pid in (tmp_path / "pids").read_text().split()]
+    assert not any(running(pid) for pid in pids), "the browser outlived its driver"

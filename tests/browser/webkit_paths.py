@@ -6,15 +6,24 @@ after every load the page's ``console.error``, uncaught errors and unhandled rej
 recorded by a small hook: it sees the main thread from that moment on, not the workers'
 own consoles (errors they send to the page do show). Requests to other hosts go to the
 refusing proxy the test passes (the W3C ``proxy`` capability), which records them.
+
+Selenium gives the driver no time limit of its own, and the driver waits for ever for a
+MiniBrowser that never comes up: now and then one crashes as it starts (a segmentation fault
+within a second; here 3 starts in 22 while another WebKit session ran on the machine). So a
+MiniBrowser that is not up within ``START_LIMIT`` is stopped with its driver and started
+again, ``STARTS`` times at most; and a session that outlasts its paths' limits
+(``session_limit``) has its driver and browser stopped, and ``run`` raises.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import threading
 from contextlib import contextmanager
 
-from core_paths import PATHS, run_paths
+from core_paths import PATHS, run_paths, session_limit
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -22,6 +31,11 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.webkitgtk.options import Options
 from selenium.webdriver.webkitgtk.service import Service
+
+#: Seconds a MiniBrowser may take to come up (it takes a quarter of a second here).
+START_LIMIT = 30
+#: How many times a session starts a MiniBrowser that does not come up before it fails.
+STARTS = 3
 
 WATCH_CONSOLE = """
 if (!window.__coreErrors) {
@@ -140,6 +154,50 @@ class WebKitPage:
         return self.warned
 
 
+@contextmanager
+def stop_after(service: Service, limit: float):
+    """Stops the driver of ``service`` and the MiniBrowser it started (the driver leads their
+    process group) if the block still runs after ``limit`` seconds; yields an Event that says
+    whether it did."""
+    stopped = threading.Event()
+
+    def stop() -> None:
+        stopped.set()
+        try:
+            os.killpg(service.process.pid, signal.SIGKILL)
+        except (AttributeError, ProcessLookupError):  # not started yet, or already gone
+            pass
+
+    watchdog = threading.Timer(limit, stop)
+    watchdog.start()
+    try:
+        yield stopped
+    finally:
+        watchdog.cancel()
+
+
+def start(options: Options, driver_path: str, display: str) -> tuple[webdriver.WebKitGTK, int]:
+    """A driver with its MiniBrowser up on ``display``, started again when it does not come up
+    within ``START_LIMIT`` (``STARTS`` times at most; then ``RuntimeError``); and how many
+    starts failed before."""
+    for failed in range(STARTS):
+        service = Service(
+            executable_path=driver_path,
+            env={**os.environ, "DISPLAY": display},
+            popen_kw={"start_new_session": True},  # a process group of its own, to stop
+        )
+        with stop_after(service, START_LIMIT) as stopped:
+            try:
+                return webdriver.WebKitGTK(options=options, service=service), failed
+            except Exception:
+                if not stopped.is_set():
+                    raise
+    raise RuntimeError(
+        f"the MiniBrowser did not come up within {START_LIMIT} s, {STARTS} times: "
+        "its driver was stopped each time"
+    )
+
+
 def run(
     url: str,
     minibrowser: str,
@@ -148,7 +206,9 @@ def run(
     xvfb_binary: str,
     paths: list[str] = PATHS,
 ) -> dict:
-    """``paths`` in a fresh MiniBrowser (an ephemeral profile in automation mode)."""
+    """``paths`` in a fresh MiniBrowser (an ephemeral profile in automation mode). Past
+    ``session_limit(paths)`` the driver and its browser are stopped and this raises."""
+    limit = session_limit(paths)
     options = Options()
     options.binary_location = minibrowser
     options.add_argument("--automation")
@@ -162,10 +222,19 @@ def run(
         },
     )
     with xvfb(xvfb_binary) as display:
-        service = Service(executable_path=driver_path, env={**os.environ, "DISPLAY": display})
-        driver = webdriver.WebKitGTK(options=options, service=service)
-        try:
-            driver.set_window_size(1280, 1000)
-            return run_paths(WebKitPage(driver), url, paths)
-        finally:
-            driver.quit()
+        driver, failed = start(options, driver_path, display)
+        with stop_after(driver.service, limit) as stopped:
+            try:
+                try:
+                    driver.set_window_size(1280, 1000)
+                    results = run_paths(WebKitPage(driver), url, paths)
+                finally:
+                    driver.quit()
+            except Exception:
+                if not stopped.is_set():
+                    raise
+    if stopped.is_set():
+        raise RuntimeError(f"the WebKit session took over {limit} s: its driver was stopped")
+    if failed:
+        results["warnings"].append(f"the MiniBrowser was started again {failed} time(s)")
+    return results
