@@ -10,6 +10,8 @@ Rows, all on MNIST with batches of 100:
   (a reload once the service worker keeps the site) and on the third, the median of three
   of each; a first visit over an emulated link (``first_visit``: 20 Mbit/s with 40 ms, and
   5 Mbit/s with 80 ms): seconds to the first guess and to ready, and the MB moved by then;
+  a first visit in each engine, unthrottled (``engine_visits``: Chromium, Firefox, WebKit,
+  those that are here): seconds to the first guess and to ready, and the ratios to Chromium's;
   one full 60,000-sample epoch of 784-100-10 through the training form, with the wasm heap.
 
 Prints a table and writes the numbers to dist/bench-result.json. Nothing is asserted: the
@@ -21,6 +23,7 @@ import statistics
 import time
 from urllib.parse import urlsplit
 
+import engine_visits
 import first_visit
 from step_time import measure
 
@@ -67,7 +70,13 @@ def ready_times(browser, site_url: str, profiles: int) -> tuple[dict[str, list[f
 
 
 def browser_rows(
-    site_url: str, chromium: str, flags: list[str], steps: int, rounds: int, profiles: int
+    site_url: str,
+    chromium: str,
+    flags: list[str],
+    steps: int,
+    rounds: int,
+    profiles: int,
+    engines: list[str],
 ) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -76,6 +85,7 @@ def browser_rows(
         browser = playwright.chromium.launch(executable_path=chromium, args=flags)
         site = {"this build": urlsplit(site_url).port}
         out["first_visit"] = first_visit.rows(browser, site, profiles)["this build"]
+        out["engine_first_visit"] = engine_visits.rows(browser, site_url, engines, profiles)
         times, page = ready_times(browser, site_url, profiles)
         for visit, runs in times.items():
             out[f"ready_{visit}_runs_s"] = runs
@@ -99,6 +109,21 @@ def browser_rows(
     return out
 
 
+def engine_rows(
+    site_url: str, chromium: str, flags: list[str], engines: tuple[str, ...], profiles: int = 3
+) -> dict:
+    """Only the first visits in each engine (``build.py bench --engines-only``): the numbers,
+    also printed."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=flags)
+        rows = engine_visits.rows(browser, site_url, list(engines), profiles)
+        browser.close()
+    engine_visits.print_rows(rows)
+    return {"engine_first_visit": rows}
+
+
 def run(
     site_url: str,
     chromium: str,
@@ -106,8 +131,10 @@ def run(
     steps: int = 50,
     rounds: int = 5,
     profiles: int = 3,
+    engines: tuple[str, ...] = ("chromium",),
 ) -> dict:
-    """Measure everything; return the numbers (also printed as a table)."""
+    """Measure everything; return the numbers (also printed as a table). ``engines``: those
+    whose first visits are measured side by side (``engine_visits``), Chromium first."""
     (x_train, t_train), _ = load_mnist(normalize=False)
     x_train = x_train.reshape(len(x_train), -1)
     started = time.perf_counter()
@@ -115,7 +142,7 @@ def run(
         measure(x_train, t_train, hidden, steps=steps, rounds=rounds)
         for hidden in ((50,), (100, 100))
     ]
-    browser = browser_rows(site_url, chromium, flags, steps, rounds, profiles)
+    browser = browser_rows(site_url, chromium, flags, steps, rounds, profiles, list(engines))
     result = {"native": native, **browser}
     result["seconds"] = time.perf_counter() - started
     print_table(result)
@@ -179,6 +206,7 @@ def print_table(r: dict) -> None:
         + ", ".join(medians)
     )
     first_visit.print_rows({"this build": r["first_visit"]})
+    engine_visits.print_rows(r["engine_first_visit"])
     print("\none matrix product in the page (float32, m×k×n), median of the rounds:")
     for row in r["page"]["products"]:
         m, k, n = row["shape"]

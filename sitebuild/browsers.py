@@ -82,3 +82,28 @@ def find_browsers() -> dict[str, str]:
     """Everything the browser tests drive, by the environment variable that passes it on:
     Chromium, Firefox, WebKitGTK's MiniBrowser with its WebDriver, and Xvfb for WebKit."""
     return {PROGRAMS[name][0]: path for name, path in find_programs(list(PROGRAMS)).items()}
+
+
+#: The programs each engine needs (``PROGRAMS``' names).
+ENGINES = {
+    "chromium": ["chromium"],
+    "firefox": ["firefox"],
+    "webkit": ["webkit", "webkit-driver", "xvfb"],
+}
+
+
+def find_engines() -> tuple[dict[str, str], dict[str, str]]:
+    """For the benchmark: what ``find_browsers`` finds (installing it when it can), by
+    environment variable, but an engine it cannot get is left out rather than fatal; so also
+    the engines left out, each with why. Chromium it cannot do without."""
+    try:
+        return find_browsers(), {}
+    except BuildError as exc:
+        why = str(exc)
+    found = {name: _locate(name) for name in PROGRAMS}
+    if not found["chromium"]:
+        raise BuildError(why)
+    left_out = {
+        engine: why for engine, names in ENGINES.items() if not all(found[n] for n in names)
+    }
+    return {PROGRAMS[name][0]: path for name, path in found.items() if path}, left_out

@@ -73,9 +73,11 @@ class RefusingProxy:
 
 
 class ChromiumPage:
-    """``core_paths.Page`` over Playwright, in a fresh context that reaches only ``url``."""
+    """``core_paths.Page`` over Playwright, in a fresh context (a new profile). With
+    ``block_others`` it reaches only ``url``; a benchmark leaves that out, since routing every
+    response through Playwright slows the very loads it times."""
 
-    def __init__(self, browser, url: str):
+    def __init__(self, browser, url: str, block_others: bool = True):
         self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
         self.blocked: list[str] = []
         self.errors: list[str] = []
@@ -88,7 +90,8 @@ class ChromiumPage:
                 self.blocked.append(request_route.request.url)
                 request_route.abort()
 
-        self.context.route("**/*", route)
+        if block_others:
+            self.context.route("**/*", route)
         self.page = self.context.new_page()
         self.page.on("console", self._seen)
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
@@ -136,9 +139,9 @@ def program(variable: str) -> str:
     return os.environ.get(variable, DEBIAN_PATHS[variable])
 
 
-def run_chromium(browser, url: str, paths: list[str] = PATHS) -> dict:
+def run_chromium(browser, url: str, paths: list[str] = PATHS, block_others: bool = True) -> dict:
     """``paths`` in a new context of a Playwright ``browser``, with the requests it blocked."""
-    page = ChromiumPage(browser, url)
+    page = ChromiumPage(browser, url, block_others)
     try:
         results = run_paths(page, url, paths)
     finally:
@@ -193,12 +196,15 @@ def run_webkit(url: str, proxy: RefusingProxy, paths: list[str] = PATHS) -> dict
     )
 
 
-def run_engine(engine: str, url: str, paths: list[str] = PATHS, chromium=None) -> dict:
+def run_engine(
+    engine: str, url: str, paths: list[str] = PATHS, chromium=None, block_others: bool = True
+) -> dict:
     """``paths`` in a fresh profile of ``engine`` (``"chromium"``, ``"firefox"``, ``"webkit"``;
     Chromium's is a new context of ``chromium``, a Playwright browser), with ``"blocked"``: the
-    requests for other hosts it refused."""
+    requests for other hosts it refused. Firefox and WebKit refuse them whatever
+    ``block_others`` says: they go to a ``RefusingProxy``, which costs our own loads nothing."""
     if engine == "chromium":
-        return run_chromium(chromium, url, paths)
+        return run_chromium(chromium, url, paths, block_others)
     proxy = RefusingProxy()
     try:
         run = run_firefox if engine == "firefox" else run_webkit
