@@ -3,8 +3,9 @@
 
 A student opens the page and it becomes ready; draws a "1" and the page guesses 1; steps
 the graph lab back to its inputs; trains one small epoch to the end (and uses its model
-when the page asks); reloads and finds the trained model kept; starts a bigger run and stops
-it. One browser session walks all of them in that order, each path against its own time
+when the page asks); once the offline copy keeps a Pyodide snapshot this browser restores,
+reloads: every worker starts from it and the trained model is kept; starts a bigger run and
+stops it. One browser session walks all of them in that order, each path against its own time
 limit, so a hang costs that limit and no more. ``first-visit`` is walked alone, in a new
 profile: the seconds a new student waits for the first guess and for the page to be ready.
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from page_probes import HAS_INK, WATCH_GUESS
+from page_probes import HAS_INK, KEPT_SNAPSHOT, STARTS, WATCH_GUESS
 
 #: The core paths in the order one session walks them (the reload needs the trained model).
 PATHS = ["ready", "draw-1", "graph-lab", "train", "reload-keeps-model", "stop"]
@@ -37,6 +38,8 @@ SPEC = {
         "graph-lab": 90,  # the first lab starts its worker: WebKit refuses the snapshot
         "train": 60,
         "use-new": 10,
+        # the offline copy made, with a snapshot this browser restores (WebKit makes its own)
+        "offline-snapshot": 180,
         "reload-keeps-model": 90,
         "stop-progress": 45,
         "stop": 30,
@@ -52,10 +55,16 @@ SPEC = {
     #: Step backward presses: one per operation node (four in the shopping graph), with room.
     "graph_steps_at_most": 20,
     "watch_guess": WATCH_GUESS,
+    "kept_snapshot": KEPT_SNAPSHOT,
+    "starts": STARTS,
     "has_ink": HAS_INK,
 }
 #: The limits a path waits out beyond the one of its own name (``SPEC["timeouts"]``).
-WAITS = {"train": ["train", "use-new"], "stop": ["stop-progress", "stop"]}
+WAITS = {
+    "train": ["train", "use-new"],
+    "reload-keeps-model": ["offline-snapshot", "reload-keeps-model"],
+    "stop": ["stop-progress", "stop"],
+}
 #: Seconds a whole session may take beyond the sum of its paths' limits (start, shutdown).
 SESSION_MARGIN = 120
 
@@ -204,12 +213,20 @@ def train(page: Page) -> None:
 
 
 def reload_keeps_model(page: Page) -> None:
+    """Once the offline copy keeps a snapshot this browser restores, the reloaded page starts
+    every worker from it, and the trained model is the one in use."""
+    kept = f"{SPEC['kept_snapshot']} !== 'waiting'"
+    wait(page, kept, SPEC["timeouts"]["offline-snapshot"], "a snapshot in the offline copy")
     page.reload()
     ready_again = present(f'{sel("app-status")}[data-state="ready"]')
     wait(page, ready_again, SPEC["timeouts"]["reload-keeps-model"], "ready after the reload")
     source = attr(page, sel("model-info"), "data-source")
     if source != "trained":
         raise PathFailed(f"after the reload the model is {source!r}, not 'trained'")
+    wait(page, f"{SPEC['starts']} !== null", 10, "the workers' answers on their start")
+    starts = page.evaluate(SPEC["starts"])
+    if not starts or set(starts) != {"snapshot"}:
+        raise PathFailed(f"after the reload the workers started {starts}, not from the snapshot")
 
 
 def stop(page: Page) -> None:

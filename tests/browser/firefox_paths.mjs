@@ -137,12 +137,20 @@ const steps = {
     await wait(page, trained, spec.timeouts["use-new"], "the trained model in use");
   },
   async "reload-keeps-model"(page) {
+    const kept = `${spec.kept_snapshot} !== 'waiting'`;
+    await wait(page, kept, spec.timeouts["offline-snapshot"], "a snapshot in the offline copy");
     await page.reload();
     const ready = present(`${sel("app-status")}[data-state="ready"]`);
     await wait(page, ready, spec.timeouts["reload-keeps-model"], "ready after the reload");
     const source = await attr(page, sel("model-info"), "data-source");
     if (source !== "trained") {
       throw new PathFailed(`after the reload the model is '${source}', not 'trained'`);
+    }
+    await wait(page, `${spec.starts} !== null`, 10, "the workers' answers on their start");
+    const starts = await page.evaluate(spec.starts);
+    if (!starts?.length || starts.some((start) => start !== "snapshot")) {
+      const how = JSON.stringify(starts);
+      throw new PathFailed(`after the reload the workers started ${how}, not from the snapshot`);
     }
   },
   async "first-visit"(page) {
