@@ -4,7 +4,7 @@
     python3 build.py serve   # build dist/ (if needed) and serve it on http://127.0.0.1:8000
     python3 build.py test    # install test tools, build, run the whole pytest suite
     python3 build.py bench   # measure speed in the browser and natively, side by side
-                             # (--engines-only: only first visits in each browser engine)
+                             # (--engines-only: only first and next visits in each engine)
     python3 build.py         # just build dist/
 
 Everything downloaded is checked against a pinned sha256 and cached in .cache/, so a second
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument(
         "--engines-only",
         action="store_true",
-        help="bench: measure only the first visits in Chromium, Firefox and WebKit",
+        help="bench: measure only the first and next visits in Chromium, Firefox and WebKit",
     )
     parser.add_argument(
         "--pyodide-dist",

@@ -44,6 +44,7 @@ SPEC = {
         "stop-progress": 45,
         "stop": 30,
         "first-visit": 90,  # all of it: the canvas, the first guess, ready
+        "next-visit": 60,
     },
     "train": {"train-size": "1000", "epochs": "1"},
     "stop_train": {"train-size": "60000", "epochs": "5"},
@@ -63,6 +64,7 @@ SPEC = {
 WAITS = {
     "train": ["train", "use-new"],
     "reload-keeps-model": ["offline-snapshot", "reload-keeps-model"],
+    "next-visit": ["offline-snapshot", "next-visit"],
     "stop": ["stop-progress", "stop"],
 }
 #: Seconds a whole session may take beyond the sum of its paths' limits (start, shutdown).
@@ -212,21 +214,33 @@ def train(page: Page) -> None:
     wait(page, trained, SPEC["timeouts"]["use-new"], "the trained model in use")
 
 
-def reload_keeps_model(page: Page) -> None:
-    """Once the offline copy keeps a snapshot this browser restores, the reloaded page starts
-    every worker from it, and the trained model is the one in use."""
+def warm_reload(page: Page, limit: float) -> list[str]:
+    """Once the offline copy keeps a snapshot this browser restores, reload and wait until
+    ready (``limit`` seconds); how each worker started: every one from the snapshot."""
     kept = f"{SPEC['kept_snapshot']} !== 'waiting'"
     wait(page, kept, SPEC["timeouts"]["offline-snapshot"], "a snapshot in the offline copy")
     page.reload()
-    ready_again = present(f'{sel("app-status")}[data-state="ready"]')
-    wait(page, ready_again, SPEC["timeouts"]["reload-keeps-model"], "ready after the reload")
-    source = attr(page, sel("model-info"), "data-source")
-    if source != "trained":
-        raise PathFailed(f"after the reload the model is {source!r}, not 'trained'")
+    wait(page, present(f'{sel("app-status")}[data-state="ready"]'), limit, "ready after the reload")
     wait(page, f"{SPEC['starts']} !== null", 10, "the workers' answers on their start")
     starts = page.evaluate(SPEC["starts"])
     if not starts or set(starts) != {"snapshot"}:
         raise PathFailed(f"after the reload the workers started {starts}, not from the snapshot")
+    return starts
+
+
+def reload_keeps_model(page: Page) -> None:
+    """The reloaded page (``warm_reload``) has the trained model in use."""
+    warm_reload(page, SPEC["timeouts"]["reload-keeps-model"])
+    source = attr(page, sel("model-info"), "data-source")
+    if source != "trained":
+        raise PathFailed(f"after the reload the model is {source!r}, not 'trained'")
+
+
+def next_visit(page: Page) -> dict:
+    """The same student's next visit (after ``first-visit``): seconds from navigation to
+    ready, every worker started from the snapshot (``warm_reload``)."""
+    warm_reload(page, SPEC["timeouts"]["next-visit"])
+    return {"ready_s": int(attr(page, sel("app-status"), "data-ready-ms")) / 1000}
 
 
 def stop(page: Page) -> None:
@@ -283,6 +297,7 @@ STEPS = {
     "reload-keeps-model": lambda page, url: reload_keeps_model(page),
     "stop": lambda page, url: stop(page),
     "first-visit": first_visit,
+    "next-visit": lambda page, url: next_visit(page),
 }
 
 

@@ -95,6 +95,22 @@ async function draw(page, points) {
   await page.mouse.up();
 }
 
+// As core_paths.warm_reload: once the offline copy keeps a snapshot this browser restores,
+// reload; every worker must start from it.
+async function warmReload(page, limit) {
+  const kept = `${spec.kept_snapshot} !== 'waiting'`;
+  await wait(page, kept, spec.timeouts["offline-snapshot"], "a snapshot in the offline copy");
+  await page.reload();
+  const ready = present(`${sel("app-status")}[data-state="ready"]`);
+  await wait(page, ready, limit, "ready after the reload");
+  await wait(page, `${spec.starts} !== null`, 10, "the workers' answers on their start");
+  const starts = await page.evaluate(spec.starts);
+  if (!starts?.length || starts.some((start) => start !== "snapshot")) {
+    const how = JSON.stringify(starts);
+    throw new PathFailed(`after the reload the workers started ${how}, not from the snapshot`);
+  }
+}
+
 const steps = {
   async ready(page) {
     await page.goto(url);
@@ -137,21 +153,15 @@ const steps = {
     await wait(page, trained, spec.timeouts["use-new"], "the trained model in use");
   },
   async "reload-keeps-model"(page) {
-    const kept = `${spec.kept_snapshot} !== 'waiting'`;
-    await wait(page, kept, spec.timeouts["offline-snapshot"], "a snapshot in the offline copy");
-    await page.reload();
-    const ready = present(`${sel("app-status")}[data-state="ready"]`);
-    await wait(page, ready, spec.timeouts["reload-keeps-model"], "ready after the reload");
+    await warmReload(page, spec.timeouts["reload-keeps-model"]);
     const source = await attr(page, sel("model-info"), "data-source");
     if (source !== "trained") {
       throw new PathFailed(`after the reload the model is '${source}', not 'trained'`);
     }
-    await wait(page, `${spec.starts} !== null`, 10, "the workers' answers on their start");
-    const starts = await page.evaluate(spec.starts);
-    if (!starts?.length || starts.some((start) => start !== "snapshot")) {
-      const how = JSON.stringify(starts);
-      throw new PathFailed(`after the reload the workers started ${how}, not from the snapshot`);
-    }
+  },
+  async "next-visit"(page) {
+    await warmReload(page, spec.timeouts["next-visit"]);
+    return { ready_s: Number(await attr(page, sel("app-status"), "data-ready-ms")) / 1000 };
   },
   async "first-visit"(page) {
     const limit = spec.timeouts["first-visit"];
