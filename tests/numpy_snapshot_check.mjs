@@ -1,10 +1,12 @@
 /**
  * Restores dist/'s Pyodide snapshot in Node.js with numpy's libraries, as every worker of the
- * page does (web/numpy_snapshot.mjs), twice, and computes with numpy in both; then offers it
- * a copy whose header says the libraries landed elsewhere, and starts one without it (numpy's
- * libraries loaded the same way). Prints JSON: per Pyodide, whether numpy was there before
- * any import, its answers and random draws; why the copy was refused; the same for the start
- * without it, with where its libraries landed (test_numpy_snapshot.py).
+ * page does (web/numpy_snapshot.mjs), twice (the second time numpy's files arrive a second
+ * after the start began, as they may in the page), and computes with numpy in both; then
+ * offers it a copy whose header says the libraries landed elsewhere, and starts one without
+ * it (numpy's libraries loaded the same way, late too), and one without numpy's wheel.
+ * Prints JSON: per Pyodide, whether numpy was there before any import, its answers and
+ * random draws; why the copy was refused; the same for the start without it, with where its
+ * libraries landed; whether the last one has numpy (test_numpy_snapshot.py).
  *
  *     node tests/numpy_snapshot_check.mjs dist
  */
@@ -51,9 +53,11 @@ json.dumps({
 })
 `;
 const options = { indexURL: `${dist}/pyodide/`, stdout: () => {}, stderr: () => {} };
+/** numpy's files, ``ms`` after the call: as a first visit's worker gets them, after its start. */
+const late = (ms) => new Promise((arrive) => setTimeout(() => arrive(numpy), ms));
 const started = [];
-for (let i = 0; i < 2; i++) {
-  const pyodide = await restoreSnapshot(loadPyodide, options, snapshot, numpy);
+for (const given of [numpy, late(1000)]) {
+  const pyodide = await restoreSnapshot(loadPyodide, options, snapshot, given);
   started.push(JSON.parse(pyodide.runPython(PYTHON)));
 }
 
@@ -71,6 +75,12 @@ const refused = await restoreSnapshot(loadPyodide, options, moved, numpy).then(
 // A start without the snapshot, numpy's libraries loaded as for one: numpy works, and they
 // land where pyodide/snapshot.json says (a browser compares, to know whether the build's
 // snapshot suits it).
-const plain = await startWithNumpy(loadPyodide, options, numpy);
+const plain = await startWithNumpy(loadPyodide, options, late(1000));
 const ordinary = { layout: plain.layout, ...JSON.parse(plain.pyodide.runPython(PYTHON)) };
-console.log(JSON.stringify({ started, refused, ordinary }));
+// No wheel to be had: Pyodide starts without numpy, for its caller to install it.
+const bare = await startWithNumpy(loadPyodide, options, Promise.resolve(null));
+const without = { numpy: bare.numpy, found: bare.pyodide.runPython(`
+import importlib.util
+importlib.util.find_spec("numpy") is not None`) };
+const result = { started, refused, ordinary: { numpy: plain.numpy, ...ordinary }, without };
+console.log(JSON.stringify(result));

@@ -96,16 +96,20 @@ export async function makeSnapshot(loadPyodide, options, numpy, python) {
 
 /**
  * Start Pyodide (``loadPyodide(options)``) from a snapshot makeSnapshot() made, with numpy's
- * libraries and files (numpyFiles() of the same wheel), and reseed the random generators
- * the snapshot froze. Refused (an error) if the libraries did not land where they did when
- * the snapshot was made: numpy would then call into the wrong code.
+ * libraries and files (numpyFiles() of the same wheel, or a promise of them: Pyodide's own
+ * files download meanwhile), and reseed the random generators the snapshot froze. Refused (an
+ * error) if the libraries did not land where they did when the snapshot was made: numpy
+ * would then call into the wrong code.
  */
 export async function restoreSnapshot(loadPyodide, options, snapshot, numpy) {
   const length = new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(snapshot.subarray(4, 4 + length)));
-  const libraries = header.libraries.map(({ path, handles }) => {
-    if (!numpy.modules.has(path)) throw new Error(`numpy's wheel has no ${path}`);
-    return { path, handles, module: numpy.modules.get(path) };
+  const libraries = Promise.resolve(numpy).then((files) => {
+    if (!files) throw new Error("numpy's wheel could not be had");
+    return header.libraries.map(({ path, handles }) => {
+      if (!files.modules.has(path)) throw new Error(`numpy's wheel has no ${path}`);
+      return { path, handles, module: files.modules.get(path) };
+    });
   });
   const memory = snapshot.subarray(4 + length);
   const { pyodide, layout } = await withLibraries(libraries, () =>
@@ -117,7 +121,7 @@ export async function restoreSnapshot(loadPyodide, options, snapshot, numpy) {
         `not where the snapshot has them (${JSON.stringify(header.layout)})`,
     );
   }
-  writeFiles(pyodide, numpy.files, SITE_PACKAGES);
+  writeFiles(pyodide, (await numpy).files, SITE_PACKAGES);
   pyodide.loadedPackages.numpy = "default channel";
   pyodide.runPython("import random, numpy.random; random.seed(); numpy.random.seed()");
   return pyodide;
@@ -125,19 +129,24 @@ export async function restoreSnapshot(loadPyodide, options, snapshot, numpy) {
 
 /**
  * Start Pyodide without a snapshot (``loadPyodide(options)``) with numpy's files where a
- * snapshot's start has them: its libraries (numpyFiles(), compiled while Pyodide downloads)
- * loaded before the runtime starts, instead of by loadPackage once Python runs (the caller
- * notes numpy in ``loadedPackages``; a snapshot must be made before that). Gives the
- * Pyodide and where the libraries landed: where ``layout.before`` differs from the build's
- * (pyodide/snapshot.json; JavaScriptCore gives Pyodide's functions more table slots than
- * V8, in which build.py made it), this browser can never restore the build's snapshot; it
- * can restore one it makes itself (snapshot_maker.mjs).
+ * snapshot's start has them: its libraries (numpyFiles(), or a promise of them: they are
+ * downloaded and compiled while Pyodide downloads its own files) loaded before the runtime
+ * starts, instead of by loadPackage once Python runs (the caller notes numpy in
+ * ``loadedPackages``; a snapshot must be made before that). Gives the Pyodide, where the
+ * libraries landed and whether numpy is installed: a promise that gives null starts Pyodide
+ * without numpy (the caller installs it the ordinary way). Where ``layout.before`` differs
+ * from the build's (pyodide/snapshot.json; JavaScriptCore gives Pyodide's functions more
+ * table slots than V8, in which build.py made it), this browser can never restore the
+ * build's snapshot; it can restore one it makes itself (snapshot_maker.mjs).
  */
 export async function startWithNumpy(loadPyodide, options, numpy) {
-  const libraries = [...numpy.modules].map(([path, module]) => ({ path, module, handles: [] }));
+  const libraries = Promise.resolve(numpy).then((files) =>
+    [...(files?.modules ?? [])].map(([path, module]) => ({ path, module, handles: [] })),
+  );
   const started = await withLibraries(libraries, () => loadPyodide(options));
-  writeFiles(started.pyodide, numpy.files, SITE_PACKAGES);
-  return started;
+  const files = await numpy;
+  if (files) writeFiles(started.pyodide, files.files, SITE_PACKAGES);
+  return { ...started, numpy: Boolean(files) };
 }
 
 let createModule = null;
@@ -167,20 +176,42 @@ function loadLibraries(Module, libraries, layout) {
 }
 
 /**
- * ``start()`` (which calls loadPyodide) with ``libraries`` ([{path, module, handles}])
- * loaded into the new Pyodide before its runtime starts; gives the Pyodide and where the
- * libraries landed. Pyodide's loader calls the global _createPyodideModule that
- * pyodide.asm.js defines; a property accessor adds a preRun step to its settings while
- * ``start()`` runs.
+ * Pyodide's settings for _createPyodideModule, changed so that ``libraries`` (a promise)
+ * are loaded by the first preRun step, always at the same point of the start: Pyodide's
+ * own module compiles as it downloads, but is handed to the runtime only once they have
+ * arrived. (Loaded any later, e.g. by a preRun step that waits for them, they would land
+ * wherever the other steps left the function table: one slot further on in Chromium.)
+ */
+function waitingFor(settings, libraries, layout) {
+  let arrived = [];
+  const instantiate = settings.instantiateWasm;
+  if (!instantiate) throw new Error("this Pyodide instantiates its module without instantiateWasm");
+  const received = libraries.then(
+    (list) => {
+      arrived = list;
+    },
+    (error) => {
+      layout.error = error;
+    },
+  );
+  settings.instantiateWasm = (imports, receive) =>
+    instantiate(imports, (instance, module) => received.then(() => receive(instance, module)));
+  settings.preRun.push((Module) => loadLibraries(Module, arrived, layout));
+  return settings;
+}
+
+/**
+ * ``start()`` (which calls loadPyodide) with ``libraries`` (a promise of
+ * [{path, module, handles}]) loaded into the new Pyodide before its runtime starts; gives
+ * the Pyodide and where the libraries landed. Pyodide's loader calls the global
+ * _createPyodideModule that pyodide.asm.js defines; a property accessor changes its settings
+ * (waitingFor) while ``start()`` runs.
  */
 async function withLibraries(libraries, start) {
   if (!Object.getOwnPropertyDescriptor(globalThis, "_createPyodideModule")?.set) {
     createModule = globalThis._createPyodideModule ?? null;
-    const withPending = (settings) => {
-      const loading = pending;
-      if (loading) settings.preRun.push((Module) => loadLibraries(Module, ...loading));
-      return createModule(settings);
-    };
+    const withPending = (settings) =>
+      createModule(pending ? waitingFor(settings, ...pending) : settings);
     Object.defineProperty(globalThis, "_createPyodideModule", {
       configurable: true,
       get: () => createModule && withPending,

@@ -121,7 +121,8 @@ let downloads = startDownloads();
 
 async function start(options, snapshot, numpy) {
   const settings = { ...options, indexURL };
-  const wheel = await numpy.catch((error) => {
+  // Not awaited: Pyodide downloads its own files while numpy's wheel arrives.
+  const wheel = numpy.catch((error) => {
     console.warn(`numpy is installed the slower way: ${error.message}`);
     return null;
   });
@@ -129,7 +130,7 @@ async function start(options, snapshot, numpy) {
     const bytes = await snapshot;
     if (bytes === null) {
       console.info("Pyodide starts the ordinary way: a first visit, the snapshot is not kept yet");
-    } else if (wheel !== null) {
+    } else {
       const pyodide = await restoreSnapshot(loadPlain, settings, bytes, wheel);
       console.info("Pyodide started from its memory snapshot, numpy imported");
       return pyodide;
@@ -139,12 +140,11 @@ async function start(options, snapshot, numpy) {
   }
   fromSnapshot = false;
   report(lastFile, true);
-  if (wheel === null) {
-    const pyodide = await loadPlain(settings);
+  const { pyodide, layout, numpy: installed } = await startWithNumpy(loadPlain, settings, wheel);
+  if (!installed) {
     await pyodide.loadPackage("numpy");
     return pyodide;
   }
-  const { pyodide, layout } = await startWithNumpy(loadPlain, settings, wheel);
   pyodide.loadedPackages.numpy = "default channel";
   keepOwnSnapshot(layout).catch((error) => {
     console.warn(`This browser could not make its own snapshot: ${error.message}`);
