@@ -8,6 +8,7 @@ import gzip
 import json
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 from .data import mnist, pynet_data_dir
@@ -28,7 +29,13 @@ from .runtime import (
     pyodide_wheels,
 )
 from .serve import ISOLATION_HEADERS
-from .snapshot import BYTECODE_SCRIPT, SNAPSHOT_IMPORTS, SNAPSHOT_SCRIPT, snapshot_recipe
+from .snapshot import (
+    BYTECODE_SCRIPT,
+    SNAPSHOT_IMPORTS,
+    SNAPSHOT_SCRIPT,
+    STDLIB_SCRIPT,
+    snapshot_recipe,
+)
 from .steps import CACHE, DIST, NODE_MODULES, ROOT, BuildError, made_by_node, sha256_of, step
 
 WEB = ROOT / "web"
@@ -110,6 +117,15 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
             shutil.copy2(wheel, out / wheel.name)
         names = ", ".join(w.name for w in wheels)
         s["result"] = f"Pyodide {PYODIDE_VERSION} core + {names} (sha256 verified)"
+    with step("standard library") as s:
+        stdlib = out / "python_stdlib.zip"
+        args = [str(out), ", ".join(SNAPSHOT_IMPORTS)]
+        inputs = [out / name for name in PYODIDE_CORE_FILES] + [out / w.name for w in wheels]
+        compiled = made_by_node(STDLIB_SCRIPT, args, inputs, "python_stdlib.zip")
+        shutil.copy2(compiled, stdlib)  # before the snapshot, which must be made with it
+        with zipfile.ZipFile(stdlib) as zipped:
+            count = sum(name.endswith(".pyc") for name in zipped.namelist())
+        s["result"] = f"pyodide/python_stdlib.zip: {count} modules compiled for Python 3.12"
     with step("Pyodide snapshot") as s:
         core = [out / name for name in PYODIDE_CORE_FILES]
         numpy = next(w for w in wheels if w.name.startswith("numpy-"))
@@ -135,10 +151,12 @@ def assemble(pyodide_dist: Path | None, with_bench: bool = False) -> None:
         shutil.copy2(wheel, target)
         s["result"] = str(target.relative_to(DIST))
     with step("bytecode") as s:
-        args = [str(DIST / "pyodide"), str(wheel)]
-        bytecode = made_by_node(BYTECODE_SCRIPT, args, [*core, wheel], "bytecode.zip")
+        args = [str(DIST / "pyodide"), str(wheel), ", ".join(SNAPSHOT_IMPORTS)]
+        bytecode = made_by_node(BYTECODE_SCRIPT, args, [*core, numpy, wheel], "bytecode.zip")
         shutil.copy2(bytecode, DIST / "pyodide" / "bytecode.zip")
-        s["result"] = "pyodide/bytecode.zip: pynet compiled for Python 3.12"
+        with zipfile.ZipFile(bytecode) as zipped:
+            count = sum("/numpy/" in name for name in zipped.namelist())
+        s["result"] = f"pyodide/bytecode.zip: pynet and {count} numpy modules compiled"
     data_dir = pynet_data_dir()
     with step("MNIST") as s:
         s["result"] = mnist(data_dir)

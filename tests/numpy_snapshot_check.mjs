@@ -43,6 +43,7 @@ except ValueError as e:
     error = str(e)
 json.dumps({
     "imported": imported,
+    "stdlib": json.__file__.rsplit(".", 1)[-1],
     "reopened": hasattr(core, "PyInit__multiarray_umath"),
     "product": (x @ x.T).tolist(),
     "fft": np.fft.fft(np.ones(4)).real.tolist(),

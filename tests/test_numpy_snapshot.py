@@ -49,6 +49,7 @@ def test_numpy_works_in_every_pyodide_restored_from_the_snapshot():
     # restores the build's snapshot later and never makes one of its own (start_pyodide.mjs).
     ordinary = checked["ordinary"]
     assert ordinary["numpy"] and not ordinary["imported"] and ordinary["reopened"]
+    assert ordinary["stdlib"] == "pyc"  # the start-up modules come compiled (test_bytecode.py)
     assert ordinary["product"] == (x @ x.T).tolist() and ordinary["fft"] == [4.0, 0.0, 0.0, 0.0]
     recipe = json.loads((DIST / "pyodide" / "snapshot.json").read_text())
     assert ordinary["layout"] == recipe["layout"]
