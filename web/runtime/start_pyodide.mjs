@@ -106,11 +106,17 @@ async function snapshotKept() {
  */
 function startDownloads() {
   const kept = snapshotKept();
+  // (not a secure context: no sha256 to check it with here; loadPackage installs numpy)
+  const numpy = globalThis.crypto?.subtle ? numpyWheel() : Promise.resolve(null);
   const started = {
     snapshot: kept.then((yes) => (yes ? download("snapshot.bin").then(bytesOf) : null)),
-    // (not a secure context: no sha256 to check it with here; loadPackage installs numpy)
-    numpy: globalThis.crypto?.subtle ? numpyWheel() : Promise.resolve(null),
-    bytecode: download("bytecode.zip").then(async (response) => unzipSync(await bytesOf(response))),
+    numpy,
+    // Needed only once Python runs: on a slow link it arrives while Python starts, rather
+    // than share the link with what Python's start waits for.
+    bytecode: numpy
+      .catch(() => null)
+      .then(() => download("bytecode.zip"))
+      .then(async (response) => unzipSync(await bytesOf(response))),
   };
   for (const promise of Object.values(started)) promise.catch(() => {});
   return started;
