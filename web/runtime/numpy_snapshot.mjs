@@ -177,8 +177,8 @@ function loadLibraries(Module, libraries, layout) {
 
 /**
  * Pyodide's settings for _createPyodideModule, changed so that ``libraries`` (a promise)
- * are loaded by the first preRun step, always at the same point of the start: Pyodide's
- * own module compiles as it downloads, but is handed to the runtime only once they have
+ * are loaded by a preRun step at once, at the same point of every start: Pyodide's own
+ * module compiles as it downloads, but is handed to the runtime only once they have
  * arrived. (Loaded any later, e.g. by a preRun step that waits for them, they would land
  * wherever the other steps left the function table: one slot further on in Chromium.)
  */

@@ -11,8 +11,9 @@
  *   modules are loaded back into it); numpy's files still go where Python looks for them.
  *   Only from the second visit on (see snapshotKept). A browser that cannot restore it
  *   (WebKit's engine) makes one of its own for its next visits (see keepOwnSnapshot);
- * - pyodide/bytecode.zip, pynet's modules compiled to .pyc, which every worker would
- *   otherwise compile as it imports them (Pyodide writes no bytecode).
+ * - pyodide/bytecode.zip, pynet's modules and the numpy modules a worker imports compiled to
+ *   .pyc, which every worker would otherwise compile as it imports them (Pyodide writes no
+ *   bytecode; the standard library's start-up modules come compiled in python_stdlib.zip).
  * Without either, Pyodide starts the ordinary way, only slower (and says so in the console).
  */
 import { loadPyodide as loadPlain, version } from "../pyodide/pyodide.mjs";
