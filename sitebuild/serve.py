@@ -36,12 +36,27 @@ ISOLATION_HEADERS = {
 MAX_PATH = 2048
 
 
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """What both servers say of a request: nothing, unless BACKPROP_LOG_REQUESTS is set; and
+    its path to the server's ``heard`` (when it has one: the browser tests count what each
+    engine fetched)."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+    def log_request(self, code="-", size="-") -> None:
+        if self.server.heard is not None:
+            self.server.heard(self.path)
+        super().log_request(code, size)
+
+    def log_message(self, format: str, *args) -> None:
+        if os.environ.get("BACKPROP_LOG_REQUESTS"):
+            super().log_message(format, *args)
+
+
+class SiteHandler(QuietHandler):
     """Serves dist/ with the headers a PyScript worker needs (cross-origin isolation for
     SharedArrayBuffer) and the MIME types module scripts and wasm require. Whatever a
     request holds, it gets an answer: an odd path a 4xx, a folder no listing."""
-
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
 
     def send_head(self):
         if len(self.path) > MAX_PATH:
@@ -80,21 +95,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")  # revalidate: a rebuild shows at once
         super().end_headers()
 
-    def log_message(self, format: str, *args) -> None:
-        if os.environ.get("BACKPROP_LOG_REQUESTS"):
-            super().log_message(format, *args)
 
-
-class PlainHandler(http.server.SimpleHTTPRequestHandler):
+class PlainHandler(QuietHandler):
     """Serves dist/ as a plain static host does (``python3 -m http.server``, a bucket, GitHub
     Pages): the right MIME types, but no isolation headers (so no SharedArrayBuffer in the
     page) and no gzipped twins (the 36 MB snapshot goes out as it is)."""
-
-    extensions_map = SiteHandler.extensions_map
-
-    def log_message(self, format: str, *args) -> None:
-        if os.environ.get("BACKPROP_LOG_REQUESTS"):
-            super().log_message(format, *args)
 
 
 class ClassServer(http.server.ThreadingHTTPServer):
@@ -103,6 +108,8 @@ class ClassServer(http.server.ThreadingHTTPServer):
 
     request_queue_size = 256
     daemon_threads = True
+    #: Called with each answered request's path, if set.
+    heard = None
 
     def handle_error(self, request, client_address) -> None:
         """A browser that leaves in the middle of a download (a closed tab) is no error."""

@@ -58,3 +58,19 @@ def test_folders_are_not_listed(server):
     assert status(server, "/models/") == 404
     assert status(server, "/models/default.npz") == 200
     assert status(server, "/") == 200  # a folder with index.html is that page
+
+
+@pytest.mark.parametrize("isolated", [True, False])
+def test_the_server_tells_its_listener_each_path_it_answers(tmp_path, isolated):
+    (tmp_path / "index.html").write_text("<!doctype html><title>ok</title>")
+    server = serve.make_server("127.0.0.1", 0, tmp_path, isolated=isolated)
+    heard = []
+    server.heard = heard.append  # how the browser tests count what an engine fetched
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        assert [status(port, "/index.html"), status(port, "/missing.bin?v=1")] == [200, 404]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert heard == ["/index.html", "/missing.bin?v=1"]

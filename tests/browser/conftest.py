@@ -2,9 +2,11 @@
 Playwright. Every request to another host is blocked, so a passing test proves the page
 works offline, and any console error fails the test."""
 
+import collections
 import os
 import shutil
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -51,12 +53,21 @@ def pytest_terminal_summary(terminalreporter):
 
 class Site:
     """dist/ served on a free port of localhost until ``stop()``: by our server, or
-    (``isolated=False``) as a plain static host serves it, without the isolation headers."""
+    (``isolated=False``) as a plain static host serves it, without the isolation headers.
+    ``requested`` counts the requests for each path."""
 
     def __init__(self, isolated: bool = True):
         if not (DIST / "index.html").exists():
             pytest.fail("dist/ is not built: run `python3 build.py test`")
         self.server = make_server("127.0.0.1", 0, isolated=isolated)
+        self.requested: collections.Counter = collections.Counter()
+        counting = threading.Lock()
+
+        def heard(path: str) -> None:
+            with counting:
+                self.requested[urllib.parse.urlsplit(path).path] += 1
+
+        self.server.heard = heard
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.running = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
