@@ -1,6 +1,6 @@
 """The default model's guess, on the main thread, before the Python engine has arrived.
 
-A first visit moves about 10 MB before Pyodide, numpy and pynet can guess; MicroPython is
+A first visit moves about 12 MB before Pyodide, numpy and pynet can guess; MicroPython is
 ready within a second or two. So the page guesses here first, with the same arithmetic the
 engine uses: ``Guess`` is ``softmax(MultiLayerNet.predict(...))`` for a network of Affine
 layers and one activation, written out in plain Python (no numpy here: lists and

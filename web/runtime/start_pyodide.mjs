@@ -89,9 +89,9 @@ async function bytesOf(response) {
 
 /**
  * Whether this start restores the snapshot: only when the site's offline copy already holds
- * it. On a first visit its 10 MB (gzipped) cost more on the wire than they save in start-up
- * (4 s at 20 Mbit/s, 16 s at 5 Mbit/s, against about 2 s): Pyodide then starts the ordinary
- * way, and the offline copy (sw.js) fetches the snapshot for the next visit.
+ * it. On a first visit its 9 MB (gzipped) cost more on the wire than they save in start-up
+ * (3.6 s at 20 Mbit/s, 14 s at 5 Mbit/s, against about 1 s): Pyodide then starts the
+ * ordinary way, and the offline copy (sw.js) fetches the snapshot for the next visit.
  */
 async function snapshotKept() {
   const url = new URL("../pyodide/snapshot.bin", import.meta.url).href;
