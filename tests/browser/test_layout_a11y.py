@@ -7,6 +7,8 @@ time down.
 
 import json
 import struct
+import sys
+import types
 import zlib
 
 import numpy as np
@@ -18,6 +20,12 @@ from test_steppers import step_back_to_the_inputs, wait_graph
 
 from pynet.data import parse_idx
 from sitebuild.steps import DIST, NODE_MODULES
+
+for module in ("js", "pyscript"):  # what the page's i18n imports from the browser
+    sys.modules.setdefault(module, types.ModuleType(module))
+if not hasattr(sys.modules["pyscript"], "document"):
+    sys.modules["pyscript"].document = None
+import i18n  # noqa: E402
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 WIDTHS = [320, 390, 820, 1280, 1920]
@@ -75,6 +83,27 @@ def set_language(page, lang):
 def test_axe_is_a_test_tool_only():
     assert AXE.exists(), "axe-core is a devDependency: npm ci installs it"
     assert not list(DIST.rglob("axe*.js")), "axe-core must not be shipped in dist/"
+
+
+def test_the_longest_loading_line_wraps_on_a_phone_in_both_languages(page):
+    # The status line while the engine loads, at its longest (the snapshot's part, MB and
+    # seconds in two digits), is written into the page: it takes more lines, not more width.
+    page.set_viewport_size({"width": 320, "height": 700})
+    for lang in ("en", "ko"):
+        i18n.current["lang"] = lang
+        part = i18n.text("loading_snapshot")
+        line = i18n.text("status_loading_mb", part=part, mb="54.2", total="54.2", seconds=88)
+        width = page.evaluate(
+            """([selector, line]) => {
+                const status = document.querySelector(selector);
+                status.dataset.state = "loading";
+                status.textContent = line;
+                return document.documentElement.scrollWidth;
+            }""",
+            [sel("app-status"), line],
+        )
+        assert width <= 320, f"loading ({lang}): the page is {width} px wide at 320"
+    i18n.current["lang"] = "en"
 
 
 def test_every_width_and_every_lab_fits_and_passes_axe_in_both_languages(page):

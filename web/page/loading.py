@@ -15,7 +15,7 @@ CHANNEL = "backprop-lab-start"
 
 #: What a file of the start is, for the student: (start of its name, i18n key).
 PARTS = (
-    ("snapshot", "loading_snapshot"),
+    ("snapshot.bin", "loading_snapshot"),  # (not snapshot.json: a first visit reads it)
     ("numpy", "loading_numpy"),
     ("pyodide", "loading_python"),
     ("python_stdlib", "loading_python"),
